@@ -1,0 +1,1 @@
+"""The ``atlaxis`` command line."""

@@ -1,0 +1,31 @@
+"""Helpers shared by CLI commands: reading JSON input, printing JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from atlaxis.errors import Problem, ValidationError
+
+
+def read_json(source: str, what: str = "answers") -> Any:
+    """Read JSON from a file path or ``-`` (stdin); a clear error if it is not JSON."""
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ValidationError(f"cannot read {what}", problems=[Problem(source, exc.strerror or str(exc))]) from None
+    except UnicodeDecodeError:
+        raise ValidationError(f"cannot read {what}", problems=[Problem(source, "not UTF-8 text")]) from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"{what} are not valid JSON",
+            problems=[Problem(source, f"{exc.msg} at line {exc.lineno} column {exc.colno}")],
+        ) from None
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")

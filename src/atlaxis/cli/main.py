@@ -1,0 +1,63 @@
+"""Entry point: ``atlaxis``. Errors are rendered once, here: message on stderr, stable exit code."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from atlaxis.errors import AtlaxisError
+
+app = typer.Typer(
+    name="atlaxis",
+    help="Measure fibromyalgia care honestly: instruments, screening, diaries, visits, outcomes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+#: command modules; each exposes ``register(app)``
+_COMMAND_MODULES = (
+    "atlaxis.cli.instruments_cmd",
+    "atlaxis.cli.fhir_cmd",
+    "atlaxis.cli.screen_cmd",
+    "atlaxis.cli.platform_cmd",
+    "atlaxis.cli.exchange_cmd",
+)
+
+
+def _register_all() -> None:
+    for name in _COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(app)
+
+
+def main() -> None:
+    _register_all()
+    try:
+        app(standalone_mode=False)
+    except AtlaxisError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.stderr.write("aborted\n")
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors arrive as ClickException
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

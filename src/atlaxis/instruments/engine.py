@@ -1,0 +1,296 @@
+"""The scoring engine: one response (``score``) or a table of them (``score_many``).
+
+Declarative instruments (sums, subscales, divisors, weights, the published
+missing-item rule) are scored here; instruments whose algorithm is not a sum
+(ACR 2016, PSQI, our own forms) carry a ``custom_scorer`` and, where speed
+matters, a vectorised ``batch_scorer``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from atlaxis.errors import InvalidAnswers, Problem
+from atlaxis.instruments.model import Instrument, Item, Subscale
+from atlaxis.instruments.registry import get_instrument
+from atlaxis.instruments.result import ScoreResult
+from atlaxis.instruments.validation import validate_answers
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def item_points(instrument: Instrument, item: Item, value: Any) -> float:
+    """Points an answer contributes to the score."""
+    overrides = instrument.extra.get("points", {}).get(item.id)
+    if item.type == "multi_choice":
+        return float(sum(opt.points for opt in item.options if opt.code in value))
+    if overrides is not None:
+        return float(overrides.get(value, 0.0))
+    if item.type == "choice":
+        opt = item.option(value)
+        assert opt is not None  # validated
+        return opt.points
+    if item.type == "boolean":
+        return 1.0 if value else 0.0
+    return float(value)
+
+
+def _scored_items(instrument: Instrument) -> tuple[str, ...]:
+    sc = instrument.scoring
+    if sc.total_items:
+        return sc.total_items
+    return tuple(
+        i.id for i in instrument.items if i.type in ("choice", "integer", "decimal", "boolean", "multi_choice")
+    )
+
+
+def _subscale_value(sub: Subscale, points: Mapping[str, float]) -> float | None:
+    answered = [points[i] for i in sub.items if i in points]
+    missing = len(sub.items) - len(answered)
+    if missing > sub.max_missing or not answered:
+        return None
+    if sub.statistic == "mean":
+        raw = sum(answered) / len(answered)
+    else:
+        raw = sum(answered)
+        if sub.prorate and missing:
+            raw = raw * len(sub.items) / len(answered)
+    return raw / sub.divisor * sub.weight
+
+
+def _pool(values: Sequence[float], n_items: int, max_missing: int, prorate: bool, mean: bool) -> float | None:
+    missing = n_items - len(values)
+    if missing > max_missing or not values:
+        return None
+    if mean:
+        return sum(values) / len(values)
+    total = float(sum(values))
+    if prorate and missing:
+        total = total * n_items / len(values)
+    return total
+
+
+def score_declarative(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
+    """Score a validated response with the instrument's declarative rule."""
+    sc = instrument.scoring
+    by_id = {i.id: i for i in instrument.items}
+    points = {k: item_points(instrument, by_id[k], v) for k, v in answers.items() if k in by_id}
+    subscales = {s.name: _subscale_value(s, points) for s in sc.subscales}
+    total: float | None
+    if sc.total in ("sum_items", "mean_items"):
+        ids = _scored_items(instrument)
+        values = [points[i] for i in ids if i in points]
+        total = _pool(values, len(ids), sc.max_missing, sc.prorate, sc.total == "mean_items")
+    elif sc.total == "sum_subscales":
+        vals = list(subscales.values())
+        total = None if any(v is None for v in vals) else float(sum(v for v in vals if v is not None))
+    elif sc.total == "mean_subscales":
+        vals = list(subscales.values())
+        total = None if any(v is None for v in vals) else sum(v for v in vals if v is not None) / len(vals)
+    else:  # pragma: no cover - custom instruments never reach here
+        raise ValueError(f"{instrument.id}: custom total needs a custom scorer")
+    missing = [i.id for i in instrument.items if i.id not in answers and i.required]
+    band = instrument.interpretation.band_for(total) if (instrument.interpretation and total is not None) else None
+    flagger = instrument.extra.get("flagger")
+    flags: list[str] = list(flagger(answers, total)) if flagger else []
+    return ScoreResult(
+        instrument=instrument.id,
+        version=instrument.version,
+        total=total,
+        subscales=subscales,
+        band=band,
+        flags=flags,
+        complete=total is not None,
+        missing=missing,
+    )
+
+
+def score(instrument_id: str | Instrument, answers: Any) -> ScoreResult:
+    """Score one response. See DESIGN.md for the contract.
+
+    Invalid answers raise :class:`atlaxis.errors.InvalidAnswers` listing every
+    problem; a valid response too incomplete under the instrument's published
+    missing-data rule returns ``complete=False`` and ``total=None``.
+    """
+    instrument = get_instrument(instrument_id) if isinstance(instrument_id, str) else instrument_id
+    clean = validate_answers(instrument, answers)
+    if instrument.custom_scorer is not None:
+        return instrument.custom_scorer(instrument, clean)
+    return score_declarative(instrument, clean)
+
+
+# --------------------------------------------------------------------------- batch
+
+
+def _column(values: Any, n: int | None, item_id: str) -> npt.NDArray[Any]:
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise InvalidAnswers("columns must be 1-D", problems=[Problem(item_id, f"got shape {arr.shape}")])
+    if n is not None and arr.shape[0] != n:
+        raise InvalidAnswers(
+            "columns must have equal length",
+            problems=[Problem(item_id, f"has {arr.shape[0]} rows, expected {n}")],
+        )
+    return arr
+
+
+def _bad_rows(item_id: str, bad: BoolArray, raw: npt.NDArray[Any]) -> Problem:
+    rows = np.flatnonzero(bad)
+    shown = ", ".join(f"row {r}: {raw[r]!r}" for r in rows[:5])
+    more = f" and {rows.size - 5} more" if rows.size > 5 else ""
+    return Problem(item_id, f"invalid answers ({shown}{more})")
+
+
+def column_points(
+    instrument: Instrument, item: Item, raw: npt.NDArray[Any]
+) -> tuple[FloatArray, Problem | None]:
+    """Map a column of answer codes to points (NaN where missing), vectorised."""
+    n = raw.shape[0]
+    overrides = instrument.extra.get("points", {}).get(item.id)
+    numeric_codes = bool(item.options) and all(
+        isinstance(o.code, int) and not isinstance(o.code, bool) for o in item.options
+    )
+    if raw.dtype.kind in "fiub" and (numeric_codes or item.type in ("integer", "decimal", "boolean")):
+        x = raw.astype(np.float64, copy=False)
+        missing = np.isnan(x)
+        if item.type in ("integer", "decimal") and not item.options:
+            lo = -np.inf if item.minimum is None else item.minimum
+            hi = np.inf if item.maximum is None else item.maximum
+            bad = ~missing & ((x < lo) | (x > hi))
+            if item.type == "integer":
+                bad |= ~missing & (x != np.floor(x))
+            pts = x.copy()
+        else:
+            if item.type == "boolean":
+                codes = [0, 1]
+                table_pts = {0: 0.0, 1: 1.0}
+            else:
+                codes = [int(o.code) for o in item.options]
+                table_pts = {int(o.code): o.points for o in item.options}
+            if overrides is not None:
+                table_pts = {c: float(overrides.get(c, 0.0)) for c in codes}
+            lo, hi = min(codes), max(codes)
+            table = np.full(hi - lo + 1, np.nan)
+            for c in codes:
+                table[c - lo] = table_pts[c]
+            filled = np.where(missing, lo, x)
+            ok_range = (filled >= lo) & (filled <= hi) & (filled == np.floor(filled))
+            idx = np.where(ok_range, filled - lo, 0).astype(np.intp)
+            pts = table[idx]
+            bad = ~missing & (~ok_range | np.isnan(pts))
+            pts[missing] = np.nan
+        return pts, (_bad_rows(item.id, bad, raw) if bad.any() else None)
+    # object / string columns: compare option by option
+    pts = np.full(n, np.nan)
+    known = np.zeros(n, dtype=bool)
+    missing = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in raw], dtype=bool)
+    for opt in item.options:
+        mask = raw == opt.code
+        if isinstance(mask, np.ndarray):
+            p = opt.points if overrides is None else float(overrides.get(opt.code, 0.0))
+            pts[mask] = p
+            known |= mask
+    bad = ~missing & ~known
+    return pts, (_bad_rows(item.id, bad, raw) if bad.any() else None)
+
+
+def _batch_pool(
+    block: FloatArray, max_missing: int, prorate: bool, mean: bool
+) -> FloatArray:
+    n_items = block.shape[0]
+    answered = n_items - np.isnan(block).sum(axis=0)
+    total = np.nansum(block, axis=0)
+    safe = np.maximum(answered, 1)
+    if mean:
+        total = total / safe
+    elif prorate:
+        total = total * (n_items / safe)
+    total[(n_items - answered > max_missing) | (answered == 0)] = np.nan
+    return total
+
+
+def points_matrix(instrument: Instrument, columns: Mapping[str, Any]) -> tuple[dict[str, FloatArray], int]:
+    """Validate columns and map them to points; raise one error listing every problem."""
+    problems: list[Problem] = []
+    n: int | None = None
+    out: dict[str, FloatArray] = {}
+    for key, values in columns.items():
+        item = instrument.item(key)
+        if item is None:
+            problems.append(Problem(key, "unknown item"))
+            continue
+        raw = _column(values, n, key)
+        n = raw.shape[0]
+        pts, problem = column_points(instrument, item, raw)
+        if problem is not None:
+            problems.append(problem)
+        out[key] = pts
+    if problems:
+        raise InvalidAnswers(f"{instrument.id}: invalid answer columns", problems=problems)
+    return out, (n or 0)
+
+
+def score_many(instrument_id: str | Instrument, columns: Mapping[str, Any]) -> dict[str, Any]:
+    """Score a table of responses in one vectorised pass.
+
+    ``columns`` maps item id → 1-D array of answer codes (NaN/None where missing).
+    Returns ``{"total": array, "complete": bool array, <subscale>: array, ...}``,
+    equal to ``score`` row by row (NaN where ``score`` gives ``None``).
+    """
+    instrument = get_instrument(instrument_id) if isinstance(instrument_id, str) else instrument_id
+    if instrument.batch_scorer is not None:
+        pts, n = points_matrix(instrument, columns)
+        return instrument.batch_scorer(instrument, pts)
+    if instrument.custom_scorer is not None:
+        return _row_loop(instrument, columns)
+    pts, n = points_matrix(instrument, columns)
+    nan = np.full(n, np.nan)
+    sc = instrument.scoring
+
+    def block(ids: Sequence[str]) -> FloatArray:
+        return np.vstack([pts.get(i, nan) for i in ids]) if ids else np.empty((0, n))
+
+    out: dict[str, Any] = {}
+    subs: list[FloatArray] = []
+    for s in sc.subscales:
+        v = _batch_pool(block(s.items), s.max_missing, s.prorate and s.statistic == "sum", s.statistic == "mean")
+        v = v / s.divisor * s.weight
+        out[s.name] = v
+        subs.append(v)
+    if sc.total in ("sum_items", "mean_items"):
+        total = _batch_pool(block(_scored_items(instrument)), sc.max_missing, sc.prorate, sc.total == "mean_items")
+    elif sc.total == "sum_subscales":
+        total = np.sum(np.vstack(subs), axis=0)
+    else:
+        total = np.mean(np.vstack(subs), axis=0)
+    out["total"] = total
+    out["complete"] = ~np.isnan(total)
+    return out
+
+
+def _row_loop(instrument: Instrument, columns: Mapping[str, Any]) -> dict[str, Any]:
+    keys = list(columns)
+    arrays = [np.asarray(columns[k], dtype=object) for k in keys]
+    n = arrays[0].shape[0] if arrays else 0
+    totals = np.full(n, np.nan)
+    subs: dict[str, FloatArray] = {}
+    for r in range(n):
+        answers: dict[str, Any] = {}
+        for k, arr in zip(keys, arrays, strict=True):
+            v = arr[r]
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                continue
+            answers[k] = v.item() if isinstance(v, np.generic) else v
+        res = score(instrument, answers)
+        totals[r] = np.nan if res.total is None else res.total
+        for name, val in res.subscales.items():
+            subs.setdefault(name, np.full(n, np.nan))[r] = np.nan if val is None else val
+    out: dict[str, Any] = dict(subs)
+    out["total"] = totals
+    out["complete"] = ~np.isnan(totals)
+    return out
