@@ -1,0 +1,59 @@
+"""Outcome statistics: change measured during care, with its uncertainty and caveats.
+
+Questionnaire change (reliable change, clinical significance, MCID, IMMPACT), cohort
+statistics (proportions, responder rates, paired change, predictors of response, pooling,
+mixed models, regression to the mean) and single-case statistics for daily diaries.
+Every result carries a plain-language ``reading`` and its ``caveats``.
+"""
+
+from atlaxis.outcomes.change import (
+    ClinicalSignificance,
+    ImmpactChange,
+    McidChange,
+    ReliableChange,
+    clinical_significance,
+    immpact_category,
+    immpact_change,
+    mcid_change,
+    reliable_change,
+)
+from atlaxis.outcomes.cohort import (
+    PairedChange,
+    ResponderRates,
+    paired_change,
+    proportion_ci,
+    regression_to_mean,
+    responder_rates,
+)
+from atlaxis.outcomes.pooling import MixedModelResult, PooledEffect, mixed_model, pool_effects
+from atlaxis.outcomes.predictors import LogisticResult, RiskRatio, logistic_predictor, risk_ratio
+from atlaxis.outcomes.reading import CAVEATS, caveats_for, check_wording
+
+__all__ = [
+    "CAVEATS",
+    "ClinicalSignificance",
+    "ImmpactChange",
+    "LogisticResult",
+    "McidChange",
+    "MixedModelResult",
+    "PairedChange",
+    "PooledEffect",
+    "ReliableChange",
+    "ResponderRates",
+    "RiskRatio",
+    "caveats_for",
+    "check_wording",
+    "clinical_significance",
+    "immpact_category",
+    "immpact_change",
+    "logistic_predictor",
+    "mcid_change",
+    "mixed_model",
+    "paired_change",
+    "pool_effects",
+    "proportion_ci",
+    "regression_to_mean",
+    "reliable_change",
+    "responder_rates",
+    "risk_ratio",
+]
