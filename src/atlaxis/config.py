@@ -21,18 +21,42 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="ATLAXIS_", extra="ignore")
 
-    environment: Literal["development", "test", "production"] = "development"
-    database_url: str = "sqlite:///./atlaxis.db"
-    secret_key: str = DEFAULT_SECRET
-    host: str = "127.0.0.1"
-    port: int = Field(default=8000, ge=1, le=65535)
-    text_dir: Path = Path("./instrument-texts")
-    max_body_bytes: int = Field(default=1_000_000, ge=1024)
-    session_idle_minutes: int = Field(default=30, ge=1)
-    session_absolute_hours: int = Field(default=12, ge=1)
-    login_max_failures: int = Field(default=5, ge=1)
-    login_lockout_minutes: int = Field(default=15, ge=1)
-    debug: bool = False
+    environment: Literal["development", "test", "production"] = Field(
+        default="development",
+        description="Where atlaxis runs; `production` turns on the start-up safety checks.",
+    )
+    database_url: str = Field(
+        default="sqlite:///./atlaxis.db",
+        description="SQLAlchemy URL: `sqlite:///path.db` (default) or `postgresql+psycopg://user@host/db`.",
+    )
+    secret_key: str = Field(
+        default=DEFAULT_SECRET,
+        description="Secret for keyed pseudonyms and signing (32+ random chars in production).",
+    )
+    host: str = Field(default="127.0.0.1", description="Interface `atlaxis serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `atlaxis serve` listens on.")
+    text_dir: Path = Field(
+        default=Path("./instrument-texts"),
+        description="Folder of licensed item wording (`atlaxis instruments load-text`).",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1024, description="Request bodies larger than this are refused (413)."
+    )
+    session_idle_minutes: int = Field(
+        default=30, ge=1, description="A session ends after this much inactivity."
+    )
+    session_absolute_hours: int = Field(
+        default=12, ge=1, description="A session ends this long after login, whatever its activity."
+    )
+    login_max_failures: int = Field(
+        default=5,
+        ge=1,
+        description="Failed logins in a row before the account is locked for a while.",
+    )
+    login_lockout_minutes: int = Field(default=15, ge=1, description="How long a lockout lasts.")
+    debug: bool = Field(
+        default=False, description="Debug mode; refused on a non-loopback host and in production."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -47,7 +71,10 @@ class Settings(BaseSettings):
         if self.environment == "production":
             if self.secret_key == DEFAULT_SECRET or len(self.secret_key) < 32:
                 problems.append(
-                    Problem("ATLAXIS_SECRET_KEY", "must be set to a random value of 32+ characters in production")
+                    Problem(
+                        "ATLAXIS_SECRET_KEY",
+                        "must be set to a random value of 32+ characters in production",
+                    )
                 )
             if self.debug:
                 problems.append(Problem("ATLAXIS_DEBUG", "must be off in production"))
@@ -63,7 +90,8 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = [
-            Problem("ATLAXIS_" + ".".join(str(p) for p in err["loc"]).upper(), err["msg"]) for err in exc.errors()
+            Problem("ATLAXIS_" + ".".join(str(p) for p in err["loc"]).upper(), err["msg"])
+            for err in exc.errors()
         ]
         raise ConfigurationError("invalid settings", problems=problems) from None
     settings.check_for_production()

@@ -15,9 +15,13 @@ def read_json(source: str, what: str = "answers") -> Any:
     try:
         text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ValidationError(f"cannot read {what}", problems=[Problem(source, exc.strerror or str(exc))]) from None
+        raise ValidationError(
+            f"cannot read {what}", problems=[Problem(source, exc.strerror or str(exc))]
+        ) from None
     except UnicodeDecodeError:
-        raise ValidationError(f"cannot read {what}", problems=[Problem(source, "not UTF-8 text")]) from None
+        raise ValidationError(
+            f"cannot read {what}", problems=[Problem(source, "not UTF-8 text")]
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

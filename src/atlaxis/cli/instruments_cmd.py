@@ -15,7 +15,9 @@ from atlaxis.instruments import all_instruments, get_instrument, score
 from atlaxis.instruments.model import Instrument
 from atlaxis.instruments.texts import install_text_file
 
-instruments_app = typer.Typer(help="List and inspect the instrument library.", no_args_is_help=False)
+instruments_app = typer.Typer(
+    help="List and inspect the instrument library.", no_args_is_help=False
+)
 
 
 def definition_dict(instrument: Instrument) -> dict[str, Any]:
@@ -40,8 +42,13 @@ def definition_dict(instrument: Instrument) -> dict[str, Any]:
             else []
         ),
         "thresholds": [
-            {"kind": t.kind, "value": t.value, "unit": t.unit, "source": t.source.citation,
-             "evidence": t.source.evidence}
+            {
+                "kind": t.kind,
+                "value": t.value,
+                "unit": t.unit,
+                "source": t.source.citation,
+                "evidence": t.source.evidence,
+            }
             for t in instrument.thresholds
         ],
         "loinc": {"panel": instrument.loinc_panel, "total": instrument.loinc_total},
@@ -72,8 +79,14 @@ def list_instruments(
     if as_json:
         print_json(
             [
-                {"id": i.id, "version": i.version, "title": i.title, "items": len(i.items),
-                 "ship_text": i.licence.ship_text, "kind": i.kind}
+                {
+                    "id": i.id,
+                    "version": i.version,
+                    "title": i.title,
+                    "items": len(i.items),
+                    "ship_text": i.licence.ship_text,
+                    "kind": i.kind,
+                }
                 for i in rows
             ]
         )
@@ -82,7 +95,9 @@ def list_instruments(
     for col in ("id", "title", "items", "item text"):
         table.add_column(col)
     for i in rows:
-        table.add_row(i.id, i.title, str(len(i.items)), "shipped" if i.licence.ship_text else "topic labels")
+        table.add_row(
+            i.id, i.title, str(len(i.items)), "shipped" if i.licence.ship_text else "topic labels"
+        )
     Console().print(table)
 
 
@@ -104,7 +119,9 @@ def show(
     console.print(f"Missing items: {instrument.scoring.missing_rule}")
     for item in instrument.items:
         opts = ", ".join(f"{o.code}={o.label}" for o in item.options)
-        console.print(f"  {item.id:>4}  {item.text}" + (f"  [{opts}]" if opts else f"  ({item.type})"))
+        console.print(
+            f"  {item.id:>4}  {item.text}" + (f"  [{opts}]" if opts else f"  ({item.type})")
+        )
 
 
 @instruments_app.command("load-text")
@@ -122,7 +139,9 @@ def load_text(
 
 def score_command(
     instrument_id: Annotated[str, typer.Argument(metavar="ID")],
-    answers: Annotated[str, typer.Option("--answers", help="JSON file of answers, or - for stdin.")],
+    answers: Annotated[
+        str, typer.Option("--answers", help="JSON file of answers, or - for stdin.")
+    ],
 ) -> None:
     """Score one response and print the result as JSON."""
     instrument = get_instrument(instrument_id)
@@ -135,7 +154,9 @@ def tour() -> None:
     console = Console()
     console.print("[bold]atlaxis[/bold]: validated instruments, scored exactly as published.\n")
     for i in all_instruments():
-        ship = "wording shipped" if i.licence.ship_text else "topic labels (licensed wording loadable)"
+        ship = (
+            "wording shipped" if i.licence.ship_text else "topic labels (licensed wording loadable)"
+        )
         console.print(f"[bold]{i.id:<14}[/bold]{i.title} — {len(i.items)} items, {ship}")
     example = {str(k): 1 for k in range(1, 10)}
     console.print("\nExample: PHQ-9 with every item 'several days':")

@@ -23,14 +23,20 @@ from atlaxis.instruments.registry import get_instrument
 def parse_text_file(data: Any) -> tuple[Instrument, dict[str, str]]:
     problems = ProblemCollector()
     if not isinstance(data, dict):
-        raise ValidationError("wording file must be a JSON object", problems=[Problem("file", "not an object")])
+        raise ValidationError(
+            "wording file must be a JSON object", problems=[Problem("file", "not an object")]
+        )
     inst_id = data.get("instrument")
     if not isinstance(inst_id, str):
-        raise ValidationError("wording file is invalid", problems=[Problem("instrument", "missing or not a string")])
+        raise ValidationError(
+            "wording file is invalid", problems=[Problem("instrument", "missing or not a string")]
+        )
     instrument = get_instrument(inst_id)
     items = data.get("items")
     if not isinstance(items, dict) or not items:
-        raise ValidationError("wording file is invalid", problems=[Problem("items", "must map item ids to text")])
+        raise ValidationError(
+            "wording file is invalid", problems=[Problem("items", "must map item ids to text")]
+        )
     texts: dict[str, str] = {}
     for key, text in items.items():
         if instrument.item(key) is None:
@@ -47,13 +53,19 @@ def install_text_file(source: Path, text_dir: Path) -> tuple[Path, int]:
     try:
         data = json.loads(source.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise ValidationError("cannot read wording file", problems=[Problem(str(source), str(exc))]) from None
+        raise ValidationError(
+            "cannot read wording file", problems=[Problem(str(source), str(exc))]
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValidationError("wording file is not valid JSON", problems=[Problem(str(source), str(exc))]) from None
+        raise ValidationError(
+            "wording file is not valid JSON", problems=[Problem(str(source), str(exc))]
+        ) from None
     instrument, texts = parse_text_file(data)
     text_dir.mkdir(parents=True, exist_ok=True)
     target = text_dir / f"{instrument.id}.json"
-    target.write_text(json.dumps({"instrument": instrument.id, "items": texts}, indent=2), encoding="utf-8")
+    target.write_text(
+        json.dumps({"instrument": instrument.id, "items": texts}, indent=2), encoding="utf-8"
+    )
     return target, len(texts)
 
 

@@ -29,7 +29,11 @@ def _allowed(item: Item) -> str:
         return "a date YYYY-MM-DD"
     if item.type in ("integer", "decimal"):
         kind = "a whole number" if item.type == "integer" else "a number"
-        return f"{kind} from {item.minimum:g} to {item.maximum:g}" if item.minimum is not None and item.maximum is not None else kind
+        return (
+            f"{kind} from {item.minimum:g} to {item.maximum:g}"
+            if item.minimum is not None and item.maximum is not None
+            else kind
+        )
     return "text"
 
 
@@ -78,7 +82,11 @@ def _check_value(item: Item, value: Any) -> tuple[Any, str | None]:
             if num is None:
                 return None, f"expected a whole number, got {value!r}"
         else:
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+            ):
                 return None, f"expected a number, got {value!r}"
             num = value
         if (item.minimum is not None and num < item.minimum) or (
@@ -116,7 +124,10 @@ def validate_answers(instrument: Instrument, answers: Any) -> dict[str, Any]:
     """
     problems = ProblemCollector()
     if not isinstance(answers, Mapping):
-        problems.add("answers", f"expected an object mapping item ids to answers, got {type(answers).__name__}")
+        problems.add(
+            "answers",
+            f"expected an object mapping item ids to answers, got {type(answers).__name__}",
+        )
         problems.raise_if_any(f"{instrument.id}: invalid answers", InvalidAnswers)
     clean: dict[str, Any] = {}
     for key, value in answers.items():
