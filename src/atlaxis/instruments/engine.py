@@ -87,10 +87,10 @@ def score_declarative(instrument: Instrument, answers: Mapping[str, Any]) -> Sco
         values = [points[i] for i in ids if i in points]
         total = _pool(values, len(ids), sc.max_missing, sc.prorate, sc.total == "mean_items")
     elif sc.total == "sum_subscales":
-        vals = list(subscales.values())
+        vals = [subscales[s.name] for s in sc.subscales if s.in_total]
         total = None if any(v is None for v in vals) else float(sum(v for v in vals if v is not None))
     elif sc.total == "mean_subscales":
-        vals = list(subscales.values())
+        vals = [subscales[s.name] for s in sc.subscales if s.in_total]
         total = None if any(v is None for v in vals) else sum(v for v in vals if v is not None) / len(vals)
     else:  # pragma: no cover - custom instruments never reach here
         raise ValueError(f"{instrument.id}: custom total needs a custom scorer")
@@ -204,7 +204,7 @@ def _batch_pool(
 ) -> FloatArray:
     n_items = block.shape[0]
     answered = n_items - np.isnan(block).sum(axis=0)
-    total = np.nansum(block, axis=0)
+    total: FloatArray = np.nansum(block, axis=0)
     safe = np.maximum(answered, 1)
     if mean:
         total = total / safe
@@ -261,7 +261,8 @@ def score_many(instrument_id: str | Instrument, columns: Mapping[str, Any]) -> d
         v = _batch_pool(block(s.items), s.max_missing, s.prorate and s.statistic == "sum", s.statistic == "mean")
         v = v / s.divisor * s.weight
         out[s.name] = v
-        subs.append(v)
+        if s.in_total:
+            subs.append(v)
     if sc.total in ("sum_items", "mean_items"):
         total = _batch_pool(block(_scored_items(instrument)), sc.max_missing, sc.prorate, sc.total == "mean_items")
     elif sc.total == "sum_subscales":
@@ -275,8 +276,17 @@ def score_many(instrument_id: str | Instrument, columns: Mapping[str, Any]) -> d
 
 def _row_loop(instrument: Instrument, columns: Mapping[str, Any]) -> dict[str, Any]:
     keys = list(columns)
-    arrays = [np.asarray(columns[k], dtype=object) for k in keys]
-    n = arrays[0].shape[0] if arrays else 0
+    # plain lists, not np.asarray: a multi_choice column holds lists, which numpy
+    # would turn into a 2-D array
+    arrays = [list(columns[k]) for k in keys]
+    n = len(arrays[0]) if arrays else 0
+    uneven = [
+        Problem(k, f"has {len(a)} rows, expected {n}")
+        for k, a in zip(keys, arrays, strict=True)
+        if len(a) != n
+    ]
+    if uneven:
+        raise InvalidAnswers("columns must have equal length", problems=uneven)
     totals = np.full(n, np.nan)
     subs: dict[str, FloatArray] = {}
     for r in range(n):
@@ -285,6 +295,8 @@ def _row_loop(instrument: Instrument, columns: Mapping[str, Any]) -> dict[str, A
             v = arr[r]
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 continue
+            if isinstance(v, np.ndarray):
+                v = v.tolist()
             answers[k] = v.item() if isinstance(v, np.generic) else v
         res = score(instrument, answers)
         totals[r] = np.nan if res.total is None else res.total

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
     from atlaxis.instruments.result import ScoreResult
 
-AnswerType = Literal["choice", "boolean", "integer", "decimal", "time", "date", "text", "multi_choice"]
+AnswerType = Literal[
+    "choice", "boolean", "integer", "decimal", "time", "date", "text", "multi_choice"
+]
 Evidence = Literal["verified", "secondary", "unverified"]
 Statistic = Literal["sum", "mean"]
 TotalRule = Literal["sum_items", "sum_subscales", "mean_subscales", "mean_items", "custom"]
@@ -105,7 +107,9 @@ class Subscale:
 
     ``max_missing`` is the published number of items that may be missing; with
     ``prorate`` the raw sum is scaled by ``n_items / n_answered``. ``None`` means
-    the source gives no rule, so every item is needed.
+    the source gives no rule, so every item is needed. ``in_total=False`` reports the
+    subscale without entering a ``sum_subscales``/``mean_subscales`` total (e.g. the
+    JFLS-8-equivalent global inside the JFLS-20).
     """
 
     name: str
@@ -115,6 +119,7 @@ class Subscale:
     weight: float = 1.0
     max_missing: int = 0
     prorate: bool = False
+    in_total: bool = True
 
 
 @dataclass(frozen=True)
@@ -247,7 +252,9 @@ class Instrument:
 
 def choice_options(labels: Sequence[str], start: int = 0) -> tuple[Option, ...]:
     """Options coded ``start, start+1, …`` whose points equal their codes."""
-    return tuple(Option(code=start + k, label=lab, points=float(start + k)) for k, lab in enumerate(labels))
+    return tuple(
+        Option(code=start + k, label=lab, points=float(start + k)) for k, lab in enumerate(labels)
+    )
 
 
 def numeric_scale(low: int, high: int, low_label: str, high_label: str) -> tuple[Option, ...]:
