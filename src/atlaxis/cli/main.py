@@ -39,24 +39,13 @@ def _register_all() -> None:
 
 
 def main() -> None:
+    """Run the CLI; usage errors are reported by Typer (exit 2), ours by the error tree."""
     _register_all()
     try:
-        app(standalone_mode=False)
+        app()
     except AtlaxisError as exc:
         sys.stderr.write(f"error: {exc}\n")
         sys.exit(exc.exit_code)
-    except typer.Abort:
-        sys.stderr.write("aborted\n")
-        sys.exit(1)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors arrive as ClickException
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
 
 
 if __name__ == "__main__":
