@@ -8,13 +8,8 @@ Every result carries a plain-language ``reading`` and its ``caveats``.
 
 from atlaxis.outcomes.change import (
     ClinicalSignificance,
-    ImmpactChange,
-    McidChange,
     ReliableChange,
     clinical_significance,
-    immpact_category,
-    immpact_change,
-    mcid_change,
     reliable_change,
 )
 from atlaxis.outcomes.cohort import (
@@ -24,6 +19,13 @@ from atlaxis.outcomes.cohort import (
     proportion_ci,
     regression_to_mean,
     responder_rates,
+)
+from atlaxis.outcomes.importance import (
+    ImmpactChange,
+    McidChange,
+    immpact_category,
+    immpact_change,
+    mcid_change,
 )
 from atlaxis.outcomes.pooling import MixedModelResult, PooledEffect, mixed_model, pool_effects
 from atlaxis.outcomes.predictors import LogisticResult, RiskRatio, logistic_predictor, risk_ratio
