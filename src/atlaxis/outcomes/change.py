@@ -173,8 +173,8 @@ def _rc_reading(change: float, minimal: float, rc: float, category: RcCategory) 
     kind = "a reliable improvement" if category == "improved" else "a reliable worsening"
     return (
         f"The score {moved}, more than the {fmt(minimal)} points measurement error alone "
-        f"produces (RC {fmt(rc, 2)}): {kind} measured during care, which this comparison "
-        "cannot show the care caused."
+        f"produces (RC {fmt(rc, 2)}): {kind} measured during care; this comparison "
+        "cannot show the care caused it."
     )
 
 

@@ -145,7 +145,7 @@ def _mcid_reading(change: float, pct: float | None, mcid: float, unit: str, cate
     kind = "an improvement" if category == "improved" else "a worsening"
     return (
         f"The score {moved}, at least the {limit} judged minimally important: {kind} "
-        "measured during care, which this comparison cannot show the care caused."
+        "measured during care; this comparison cannot show the care caused it."
     )
 
 

@@ -183,6 +183,8 @@ def to_plain(value: Any) -> Any:
         return number if math.isfinite(number) else None
     if isinstance(value, Mapping):
         return {str(k): to_plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return result_dict(value)
     if isinstance(value, list | tuple | np.ndarray):
         return [to_plain(v) for v in value]
     return value
