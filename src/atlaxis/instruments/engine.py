@@ -18,7 +18,7 @@ from atlaxis.errors import InvalidAnswers, Problem
 from atlaxis.instruments.model import Instrument, Item, Subscale
 from atlaxis.instruments.registry import get_instrument
 from atlaxis.instruments.result import ScoreResult
-from atlaxis.instruments.validation import validate_answers
+from atlaxis.instruments.validation import check_value, validate_answers
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -146,6 +146,39 @@ def _bad_rows(item_id: str, bad: BoolArray, raw: npt.NDArray[Any]) -> Problem:
     return Problem(item_id, f"invalid answers ({shown}{more})")
 
 
+def _identity_codes(instrument: Instrument, item: Item, x: FloatArray) -> FloatArray | None:
+    """``x`` itself when points equal codes and every answer is valid (the common case).
+
+    Checks by reductions, without allocating a mask per test; ``None`` sends the column
+    to the exact path, which also finds the invalid rows. The result shares memory with
+    the caller's column and is never written to.
+    """
+    if instrument.extra.get("points", {}).get(item.id) is not None:
+        return None
+    if item.type == "boolean":
+        lo, hi = 0, 1
+    elif item.type == "choice" and item.options:
+        codes = [int(o.code) for o in item.options]
+        lo, hi = min(codes), max(codes)
+        if sorted(codes) != list(range(lo, hi + 1)) or any(
+            o.points != o.code for o in item.options
+        ):
+            return None
+    else:
+        return None
+    if x.size == 0:
+        return x
+    low, high = np.fmin.reduce(x), np.fmax.reduce(x)  # NaN-ignoring
+    if np.isnan(low):  # every answer missing
+        return x
+    if low < lo or high > hi:
+        return None
+    fraction = x - np.floor(x)
+    if np.fmax.reduce(fraction) > 0:
+        return None
+    return x
+
+
 def column_points(
     instrument: Instrument, item: Item, raw: npt.NDArray[Any]
 ) -> tuple[FloatArray, Problem | None]:
@@ -155,13 +188,19 @@ def column_points(
     numeric_codes = bool(item.options) and all(
         isinstance(o.code, int) and not isinstance(o.code, bool) for o in item.options
     )
-    if raw.dtype.kind in "fiub" and (numeric_codes or item.type in ("integer", "decimal", "boolean")):
+    numeric_item = numeric_codes or item.type in ("integer", "decimal", "boolean")
+    if raw.dtype.kind in "fiu" or (raw.dtype.kind == "b" and item.type == "boolean"):
+        if not numeric_item:
+            return _object_column_points(instrument, item, raw.astype(object))
         x = raw.astype(np.float64, copy=False)
+        fast = _identity_codes(instrument, item, x)
+        if fast is not None:
+            return fast, None
         missing = np.isnan(x)
         if item.type in ("integer", "decimal") and not item.options:
             lo = -np.inf if item.minimum is None else item.minimum
             hi = np.inf if item.maximum is None else item.maximum
-            bad = ~missing & ((x < lo) | (x > hi))
+            bad = ~missing & (~np.isfinite(x) | (x < lo) | (x > hi))
             if item.type == "integer":
                 bad |= ~missing & (x != np.floor(x))
             pts = x.copy()
@@ -185,32 +224,51 @@ def column_points(
             bad = ~missing & (~ok_range | np.isnan(pts))
             pts[missing] = np.nan
         return pts, (_bad_rows(item.id, bad, raw) if bad.any() else None)
-    # object / string columns: compare option by option
+    if raw.dtype.kind == "b":  # booleans are not option codes (as in ``score``)
+        bad = np.ones(n, dtype=bool)
+        return np.full(n, np.nan), (_bad_rows(item.id, bad, raw) if n else None)
+    return _object_column_points(instrument, item, raw)
+
+
+def _object_column_points(
+    instrument: Instrument, item: Item, raw: npt.NDArray[Any]
+) -> tuple[FloatArray, Problem | None]:
+    """Object / string columns: each value checked exactly as ``score`` checks it."""
+    n = raw.shape[0]
     pts = np.full(n, np.nan)
-    known = np.zeros(n, dtype=bool)
-    missing = np.array([v is None or (isinstance(v, float) and np.isnan(v)) for v in raw], dtype=bool)
-    for opt in item.options:
-        mask = raw == opt.code
-        if isinstance(mask, np.ndarray):
-            p = opt.points if overrides is None else float(overrides.get(opt.code, 0.0))
-            pts[mask] = p
-            known |= mask
-    bad = ~missing & ~known
+    bad = np.zeros(n, dtype=bool)
+    for r in range(n):
+        v = raw[r]
+        if isinstance(v, np.generic):
+            v = v.item()
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            continue
+        normal, problem = check_value(item, v)
+        if problem is not None:
+            bad[r] = True
+        else:
+            pts[r] = item_points(instrument, item, normal)
     return pts, (_bad_rows(item.id, bad, raw) if bad.any() else None)
 
 
 def _batch_pool(
-    block: FloatArray, max_missing: int, prorate: bool, mean: bool
+    columns: Sequence[FloatArray], n: int, max_missing: int, prorate: bool, mean: bool
 ) -> FloatArray:
-    n_items = block.shape[0]
-    answered = n_items - np.isnan(block).sum(axis=0)
-    total: FloatArray = np.nansum(block, axis=0)
+    """Pool item columns row-wise as ``_pool``/``_subscale_value`` do, in item order."""
+    n_items = len(columns)
+    total: FloatArray = np.zeros(n)
+    missing = np.zeros(n, dtype=np.int32)
+    for col in columns:
+        gap = np.isnan(col)
+        missing += gap
+        np.add(total, col, out=total, where=~gap)
+    answered = n_items - missing
     safe = np.maximum(answered, 1)
     if mean:
         total = total / safe
     elif prorate:
-        total = total * (n_items / safe)
-    total[(n_items - answered > max_missing) | (answered == 0)] = np.nan
+        total = total * n_items / safe
+    total[(missing > max_missing) | (answered == 0)] = np.nan
     return total
 
 
@@ -252,23 +310,28 @@ def score_many(instrument_id: str | Instrument, columns: Mapping[str, Any]) -> d
     nan = np.full(n, np.nan)
     sc = instrument.scoring
 
-    def block(ids: Sequence[str]) -> FloatArray:
-        return np.vstack([pts.get(i, nan) for i in ids]) if ids else np.empty((0, n))
+    def block(ids: Sequence[str]) -> list[FloatArray]:
+        return [pts.get(i, nan) for i in ids]
 
     out: dict[str, Any] = {}
     subs: list[FloatArray] = []
     for s in sc.subscales:
-        v = _batch_pool(block(s.items), s.max_missing, s.prorate and s.statistic == "sum", s.statistic == "mean")
+        mean = s.statistic == "mean"
+        v = _batch_pool(block(s.items), n, s.max_missing, s.prorate and not mean, mean)
         v = v / s.divisor * s.weight
         out[s.name] = v
         if s.in_total:
             subs.append(v)
     if sc.total in ("sum_items", "mean_items"):
-        total = _batch_pool(block(_scored_items(instrument)), sc.max_missing, sc.prorate, sc.total == "mean_items")
-    elif sc.total == "sum_subscales":
-        total = np.sum(np.vstack(subs), axis=0)
-    else:
-        total = np.mean(np.vstack(subs), axis=0)
+        ids = _scored_items(instrument)
+        mean = sc.total == "mean_items"
+        total = _batch_pool(block(ids), n, sc.max_missing, sc.prorate and not mean, mean)
+    else:  # sum_subscales / mean_subscales, added in order as ``score`` does
+        total = np.zeros(n)
+        for v in subs:
+            total = total + v
+        if sc.total == "mean_subscales":
+            total = total / len(subs)
     out["total"] = total
     out["complete"] = ~np.isnan(total)
     return out

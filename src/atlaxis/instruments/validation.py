@@ -115,6 +115,11 @@ def _check_value(item: Item, value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def check_value(item: Item, value: Any) -> tuple[Any, str | None]:
+    """Check one non-missing answer: (normalised value, problem or None)."""
+    return _check_value(item, value)
+
+
 def validate_answers(instrument: Instrument, answers: Any) -> dict[str, Any]:
     """Check every answer; return the normalised answers (missing ones omitted).
 
