@@ -99,7 +99,7 @@ class Not:
         return self.part.inputs()
 
     def describe(self) -> str:
-        return f"not {self.part.describe()}"
+        return f"not {_wrap(self.part)}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ class UnlessKnown:
         return self.part.inputs()
 
     def describe(self) -> str:
-        return f"unless known: {self.part.describe()}"
+        return f"unless known: {_wrap(self.part)}"
 
 
 @dataclass(frozen=True)
@@ -163,9 +163,13 @@ class AllOf:
         return _unique(tuple(i for p in self.parts for i in p.inputs()))
 
     def describe(self) -> str:
-        return " and ".join(
-            f"({p.describe()})" if isinstance(p, AllOf) else p.describe() for p in self.parts
-        )
+        return " and ".join(_wrap(p) for p in self.parts)
+
+
+def _wrap(part: Condition) -> str:
+    """Parenthesise a conjunction inside another expression, so the words stay unambiguous."""
+    text = part.describe()
+    return f"({text})" if isinstance(part, AllOf) else text
 
 
 def any_yes(*items: str) -> AnyOf:
