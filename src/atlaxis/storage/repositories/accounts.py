@@ -1,0 +1,252 @@
+"""Accounts, web sessions, API tokens, login attempts and idempotency keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from atlaxis.domain import Role, User
+from atlaxis.domain.accounts import ApiToken, Credentials, StoredResponse, WebSession
+from atlaxis.storage import mapping
+from atlaxis.storage.repositories.base import Repository
+from atlaxis.storage.security_tables import (
+    ApiTokenRow,
+    IdempotencyKeyRow,
+    LoginAttemptRow,
+    UserRow,
+    WebSessionRow,
+)
+
+
+class UserRepository(Repository):
+    def add(
+        self,
+        email: str,
+        password_hash: str,
+        role: Role,
+        clinic_id: int,
+        *,
+        patient_id: int | None = None,
+        display_name: str = "",
+    ) -> User:
+        row = UserRow(
+            email=email.strip().lower(),
+            password_hash=password_hash,
+            role=role.value,
+            clinic_id=clinic_id,
+            patient_id=patient_id,
+            display_name=display_name,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return mapping.user(row)
+
+    def get(self, user_id: int) -> User | None:
+        row = self.session.get(UserRow, user_id)
+        return None if row is None else mapping.user(row)
+
+    def by_email(self, email: str) -> User | None:
+        creds = self.credentials_by_email(email)
+        return None if creds is None else creds.user
+
+    def credentials_by_email(self, email: str) -> Credentials | None:
+        stmt = select(UserRow).where(UserRow.email == email.strip().lower())
+        row = self.session.scalars(stmt).first()
+        return None if row is None else _credentials(row)
+
+    def credentials(self, user_id: int) -> Credentials | None:
+        row = self.session.get(UserRow, user_id)
+        return None if row is None else _credentials(row)
+
+    def page(
+        self,
+        clinic_id: int,
+        *,
+        role: Role | None = None,
+        after_id: int | None = None,
+        limit: int = 50,
+    ) -> list[User]:
+        stmt = select(UserRow).where(UserRow.clinic_id == clinic_id)
+        if role is not None:
+            stmt = stmt.where(UserRow.role == role.value)
+        if after_id is not None:
+            stmt = stmt.where(UserRow.id > after_id)
+        rows = self.session.scalars(stmt.order_by(UserRow.id).limit(limit))
+        return [mapping.user(r) for r in rows]
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self._set(user_id, password_hash=password_hash)
+
+    def set_active(self, user_id: int, active: bool) -> None:
+        self._set(user_id, active=active)
+
+    def record_failure(self, user_id: int, locked_until: datetime | None) -> int:
+        """Count one failed login (and set a lockout when given); returns the new count."""
+        row = self.session.get(UserRow, user_id, with_for_update=True)
+        if row is None:
+            return 0
+        row.failed_logins += 1
+        if locked_until is not None:
+            row.locked_until = locked_until
+        self.session.flush()
+        return row.failed_logins
+
+    def record_success(self, user_id: int, at: datetime) -> None:
+        self._set(user_id, failed_logins=0, locked_until=None, last_login_at=at)
+
+    def _set(self, user_id: int, **values: Any) -> None:
+        self.session.execute(update(UserRow).where(UserRow.id == user_id).values(**values))
+
+
+def _credentials(row: UserRow) -> Credentials:
+    return Credentials(
+        user=mapping.user(row),
+        password_hash=row.password_hash,
+        failed_logins=row.failed_logins,
+        locked_until=row.locked_until,
+        last_login_at=row.last_login_at,
+    )
+
+
+class WebSessionRepository(Repository):
+    def add(self, item: WebSession) -> None:
+        self.session.add(
+            WebSessionRow(
+                id_hash=item.id_hash,
+                user_id=item.user_id,
+                created_at=item.created_at,
+                last_seen_at=item.last_seen_at,
+                expires_at=item.expires_at,
+                csrf_token=item.csrf_token,
+                ip=item.ip,
+                user_agent=item.user_agent,
+            )
+        )
+        self.session.flush()
+
+    def get(self, id_hash: str) -> WebSession | None:
+        row = self.session.get(WebSessionRow, id_hash)
+        if row is None:
+            return None
+        return WebSession(
+            row.id_hash,
+            row.user_id,
+            row.created_at,
+            row.last_seen_at,
+            row.expires_at,
+            row.csrf_token,
+            row.ip,
+            row.user_agent,
+        )
+
+    def touch(self, id_hash: str, at: datetime) -> None:
+        stmt = update(WebSessionRow).where(WebSessionRow.id_hash == id_hash)
+        self.session.execute(stmt.values(last_seen_at=at))
+
+    def delete(self, id_hash: str) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.id_hash == id_hash))
+
+    def delete_for_user(self, user_id: int) -> None:
+        self.session.execute(delete(WebSessionRow).where(WebSessionRow.user_id == user_id))
+
+    def delete_expired(self, now: datetime) -> int:
+        result = self.session.execute(delete(WebSessionRow).where(WebSessionRow.expires_at < now))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+class ApiTokenRepository(Repository):
+    def add(self, token: ApiToken) -> ApiToken:
+        row = ApiTokenRow(
+            user_id=token.user_id,
+            name=token.name,
+            token_hash=token.token_hash,
+            scopes=list(token.scopes),
+            expires_at=token.expires_at,
+        )
+        self.session.add(row)
+        self.session.flush()
+        return _token(row)
+
+    def get(self, token_id: int) -> ApiToken | None:
+        row = self.session.get(ApiTokenRow, token_id)
+        return None if row is None else _token(row)
+
+    def by_hash(self, token_hash: str) -> ApiToken | None:
+        stmt = select(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash)
+        row = self.session.scalars(stmt).first()
+        return None if row is None else _token(row)
+
+    def for_user(self, user_id: int) -> list[ApiToken]:
+        stmt = select(ApiTokenRow).where(ApiTokenRow.user_id == user_id).order_by(ApiTokenRow.id)
+        return [_token(r) for r in self.session.scalars(stmt)]
+
+    def revoke(self, token_id: int, at: datetime) -> bool:
+        stmt = update(ApiTokenRow).where(
+            ApiTokenRow.id == token_id, ApiTokenRow.revoked_at.is_(None)
+        )
+        return bool(self.session.execute(stmt.values(revoked_at=at)).rowcount)  # type: ignore[attr-defined]
+
+    def touch(self, token_id: int, at: datetime) -> None:
+        stmt = update(ApiTokenRow).where(ApiTokenRow.id == token_id)
+        self.session.execute(stmt.values(last_used_at=at))
+
+
+def _token(row: ApiTokenRow) -> ApiToken:
+    return ApiToken(
+        id=row.id,
+        user_id=row.user_id,
+        name=row.name,
+        token_hash=row.token_hash,
+        scopes=list(row.scopes or []),
+        created_at=row.created_at,
+        last_used_at=row.last_used_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+class LoginAttemptRepository(Repository):
+    def add(self, email_hash: str, ip: str | None, at: datetime, success: bool) -> None:
+        self.session.add(LoginAttemptRow(email_hash=email_hash, ip=ip, at=at, success=success))
+
+    def failures_since(
+        self, since: datetime, *, email_hash: str | None = None, ip: str | None = None
+    ) -> int:
+        t = LoginAttemptRow
+        stmt = select(func.count()).select_from(t).where(t.at >= since, t.success.is_(False))
+        if email_hash is not None:
+            stmt = stmt.where(t.email_hash == email_hash)
+        if ip is not None:
+            stmt = stmt.where(t.ip == ip)
+        return int(self.session.scalar(stmt) or 0)
+
+    def delete_before(self, before: datetime) -> None:
+        self.session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.at < before))
+
+
+class IdempotencyRepository(Repository):
+    def get(self, user_id: int, key: str) -> StoredResponse | None:
+        t = IdempotencyKeyRow
+        stmt = select(t.request_hash, t.response_status, t.response_body).where(
+            t.user_id == user_id, t.key == key
+        )
+        row = self.session.execute(stmt).first()
+        return None if row is None else StoredResponse(row[0], row[1], dict(row[2]))
+
+    def add(self, user_id: int, key: str, patient_id: int | None, response: StoredResponse) -> None:
+        self.session.add(
+            IdempotencyKeyRow(
+                user_id=user_id,
+                key=key,
+                patient_id=patient_id,
+                request_hash=response.request_hash,
+                response_status=response.status,
+                response_body=response.body,
+            )
+        )
+
+    def delete_before(self, before: datetime) -> None:
+        stmt = delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < before)
+        self.session.execute(stmt)

@@ -1,0 +1,157 @@
+"""The append-only, hash-chained audit log.
+
+Events are buffered during a unit of work and appended when it commits: the single
+``audit_head`` row is locked (``SELECT … FOR UPDATE``; on SQLite the write transaction
+already serialises), the events get the next contiguous ``seq`` numbers and their hashes,
+and the head moves on, all inside the same transaction as the data they describe. The
+lock is therefore held only for the last few statements of a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+
+from atlaxis.domain.audit import GENESIS_HASH, AuditEvent
+from atlaxis.storage.repositories.base import Repository
+from atlaxis.storage.security_tables import AuditEventRow, AuditHeadRow
+
+HEAD_ID = 1
+
+
+@dataclass(frozen=True, slots=True)
+class PendingEvent:
+    action: str
+    entity: str
+    actor_user_id: int | None = None
+    actor_role: str | None = None
+    clinic_id: int | None = None
+    entity_id: str | None = None
+    patient_id: int | None = None
+    ip: str | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class AuditRepository(Repository):
+    def __init__(self, session: Any) -> None:
+        super().__init__(session)
+        self.pending: list[PendingEvent] = []
+
+    def record(self, event: PendingEvent) -> None:
+        """Buffer an event; it is chained and written by :meth:`flush` at commit."""
+        self.pending.append(event)
+
+    def flush(self) -> list[AuditEvent]:
+        if not self.pending:
+            return []
+        prev_hash, seq = self._lock_head()
+        now = datetime.now(UTC)
+        written: list[AuditEvent] = []
+        for p in self.pending:
+            seq += 1
+            event = AuditEvent(
+                seq=seq,
+                at=now,
+                action=p.action,
+                entity=p.entity,
+                actor_user_id=p.actor_user_id,
+                actor_role=p.actor_role,
+                clinic_id=p.clinic_id,
+                entity_id=p.entity_id,
+                patient_id=p.patient_id,
+                ip=p.ip,
+                detail=p.detail,
+                prev_hash=prev_hash,
+            )
+            digest = event.computed_hash()
+            written.append(_with_hash(event, digest))
+            prev_hash = digest
+        self.session.execute(insert(AuditEventRow), [_row_values(e) for e in written])
+        stmt = update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
+        self.session.execute(stmt.values(last_seq=seq, last_hash=prev_hash))
+        self.pending.clear()
+        return written
+
+    def _lock_head(self) -> tuple[str, int]:
+        stmt = (
+            select(AuditHeadRow.last_hash, AuditHeadRow.last_seq)
+            .where(AuditHeadRow.id == HEAD_ID)
+            .with_for_update()
+        )
+        row = self.session.execute(stmt).first()
+        if row is None:
+            self.session.execute(
+                insert(AuditHeadRow).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
+            )
+            return GENESIS_HASH, 0
+        return str(row[0]), int(row[1])
+
+    def head(self) -> tuple[int, str]:
+        """(last seq, last hash) as the head row records them."""
+        stmt = select(AuditHeadRow.last_seq, AuditHeadRow.last_hash).where(
+            AuditHeadRow.id == HEAD_ID
+        )
+        row = self.session.execute(stmt).first()
+        return (0, GENESIS_HASH) if row is None else (int(row[0]), str(row[1]))
+
+    def count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(AuditEventRow)) or 0)
+
+    def iterate(self, batch: int = 5000) -> Iterator[AuditEvent]:
+        """Every event in ``seq`` order, read in batches (memory stays bounded)."""
+        last = -1
+        while True:
+            stmt = (
+                select(AuditEventRow)
+                .where(AuditEventRow.seq > last)
+                .order_by(AuditEventRow.seq)
+                .limit(batch)
+            )
+            rows = list(self.session.scalars(stmt))
+            if not rows:
+                return
+            for row in rows:
+                yield _event(row)
+            last = rows[-1].seq
+            self.session.expunge_all()
+
+    def for_patient(self, patient_id: int, *, limit: int = 100) -> list[AuditEvent]:
+        stmt = (
+            select(AuditEventRow)
+            .where(AuditEventRow.patient_id == patient_id)
+            .order_by(AuditEventRow.seq.desc())
+            .limit(limit)
+        )
+        return [_event(r) for r in self.session.scalars(stmt)]
+
+
+def _with_hash(event: AuditEvent, digest: str) -> AuditEvent:
+    values = {k: getattr(event, k) for k in AuditEvent.__dataclass_fields__}
+    values["hash"] = digest
+    return AuditEvent(**values)
+
+
+def _row_values(event: AuditEvent) -> dict[str, Any]:
+    return {k: getattr(event, k) for k in AuditEvent.__dataclass_fields__}
+
+
+def _event(row: AuditEventRow) -> AuditEvent:
+    return AuditEvent(
+        seq=row.seq,
+        at=row.at,
+        action=row.action,
+        entity=row.entity,
+        actor_user_id=row.actor_user_id,
+        actor_role=row.actor_role,
+        clinic_id=row.clinic_id,
+        entity_id=row.entity_id,
+        patient_id=row.patient_id,
+        ip=row.ip,
+        detail=dict(row.detail or {}),
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )

@@ -1,0 +1,107 @@
+"""The unit of work: one transaction, repositories as attributes, audit chained at commit.
+
+Services never commit; the edge (an API request or a CLI command) opens a unit of work,
+calls one service and commits once::
+
+    with UnitOfWork(factory) as uow:
+        add_diary_entry(uow, actor, patient_id, payload)
+        uow.commit()
+
+Leaving the block without :meth:`commit` (or with an exception) rolls everything back.
+A ``read_only`` unit of work reads in a shared transaction (SQLite readers do not queue
+behind the writer); its audit events are appended in a short write transaction at commit.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from atlaxis.domain.audit import AuditEvent
+from atlaxis.storage.engine import BEGIN_OPTION, READ_ONLY
+from atlaxis.storage.repositories.accounts import (
+    ApiTokenRepository,
+    IdempotencyRepository,
+    LoginAttemptRepository,
+    UserRepository,
+    WebSessionRepository,
+)
+from atlaxis.storage.repositories.audit import AuditRepository
+from atlaxis.storage.repositories.care import (
+    AlertRepository,
+    AssessmentRepository,
+    CoTherapyRepository,
+    DiaryRepository,
+    VisitRepository,
+)
+from atlaxis.storage.repositories.records import (
+    ClinicRepository,
+    ConsentRepository,
+    EpisodeRepository,
+    PatientRepository,
+)
+
+
+class UnitOfWork:
+    session: Session
+
+    def __init__(self, factory: sessionmaker[Session], *, read_only: bool = False) -> None:
+        self._factory = factory
+        self.read_only = read_only
+        self.committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        self._begin(read_only=self.read_only)
+        s = self.session
+        self.clinics = ClinicRepository(s)
+        self.users = UserRepository(s)
+        self.patients = PatientRepository(s)
+        self.episodes = EpisodeRepository(s)
+        self.consents = ConsentRepository(s)
+        self.assessments = AssessmentRepository(s)
+        self.diary = DiaryRepository(s)
+        self.visits = VisitRepository(s)
+        self.cotherapies = CoTherapyRepository(s)
+        self.alerts = AlertRepository(s)
+        self.audit = AuditRepository(s)
+        self.web_sessions = WebSessionRepository(s)
+        self.api_tokens = ApiTokenRepository(s)
+        self.login_attempts = LoginAttemptRepository(s)
+        self.idempotency = IdempotencyRepository(s)
+        return self
+
+    def _begin(self, *, read_only: bool) -> None:
+        mode = "DEFERRED" if read_only else "IMMEDIATE"
+        self.session.info[READ_ONLY] = read_only
+        self.session.connection(execution_options={BEGIN_OPTION: mode})
+
+    def commit(self) -> list[AuditEvent]:
+        """Append the buffered audit events and commit; returns the events written."""
+        if self.read_only:
+            self.session.rollback()
+            if not self.audit.pending:
+                self.committed = True
+                return []
+            self._begin(read_only=False)
+        written = self.audit.flush()
+        self.session.commit()
+        self.committed = True
+        return written
+
+    def rollback(self) -> None:
+        self.audit.pending.clear()
+        self.session.rollback()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is not None or not self.committed:
+                self.rollback()
+        finally:
+            self.session.close()
