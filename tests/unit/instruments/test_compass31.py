@@ -183,9 +183,7 @@ def test_skip_logic_scoring(
      ("12", "gastrointestinal"), ("20", "gastrointestinal"), ("25", "bladder"),
      ("31", "pupillomotor")],
 )  # fmt: skip
-def test_missing_non_skip_item_leaves_domain_and_total_unscored(
-    dropped: str, domain: str
-) -> None:
+def test_missing_non_skip_item_leaves_domain_and_total_unscored(dropped: str, domain: str) -> None:
     res = score("compass31", {k: v for k, v in WORKED.items() if k != dropped})
     assert res.subscales[domain] is None
     assert res.total is None and not res.complete

@@ -117,9 +117,7 @@ def test_jfls8_item_mapping_follows_the_manual() -> None:
 
 
 def _as_jfls8(answers: dict[str, Any]) -> dict[str, Any]:
-    return {
-        str(k): answers[str(v)] for k, v in JFLS8_FROM_JFLS20.items() if str(v) in answers
-    }
+    return {str(k): answers[str(v)] for k, v in JFLS8_FROM_JFLS20.items() if str(v) in answers}
 
 
 def test_jfls8_worked_example_matches_jfls20_equivalent() -> None:

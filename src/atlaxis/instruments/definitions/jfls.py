@@ -166,9 +166,7 @@ JFLS8 = Instrument(
     licence=OHRBACH_LICENCE,
     instructions=_INSTRUCTIONS,
     recall_period="last month",
-    items=tuple(
-        _item(str(k), JFLS20_LABELS[n], None) for k, n in JFLS8_FROM_JFLS20.items()
-    ),
+    items=tuple(_item(str(k), JFLS20_LABELS[n], None) for k, n in JFLS8_FROM_JFLS20.items()),
     scoring=Scoring(
         total="mean_items",
         max_missing=2,

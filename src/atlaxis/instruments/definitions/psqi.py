@@ -108,16 +108,35 @@ def _items() -> tuple[Item, ...]:
 
     head = (
         lab("1", "Usual bedtime", "time", help="24-hour clock, HH:MM"),
-        lab("2", "Minutes usually taken to fall asleep", "integer", minimum=0, maximum=1440,
-            unit="min"),
+        lab(
+            "2",
+            "Minutes usually taken to fall asleep",
+            "integer",
+            minimum=0,
+            maximum=1440,
+            unit="min",
+        ),
         lab("3", "Usual getting-up time", "time", help="24-hour clock, HH:MM"),
-        lab("4", "Hours of actual sleep per night", "decimal", minimum=0, maximum=24, unit="h",
-            help="may differ from the hours spent in bed"),
+        lab(
+            "4",
+            "Hours of actual sleep per night",
+            "decimal",
+            minimum=0,
+            maximum=24,
+            unit="h",
+            help="may differ from the hours spent in bed",
+        ),
     )
     reasons = tuple(
-        lab(k, f"Trouble sleeping because: {v.lower()}", "choice", options=FREQUENCY,
-            section="reasons", required=(k != "5j"),
-            help="leave blank if there is no other reason" if k == "5j" else None)
+        lab(
+            k,
+            f"Trouble sleeping because: {v.lower()}",
+            "choice",
+            options=FREQUENCY,
+            section="reasons",
+            required=(k != "5j"),
+            help="leave blank if there is no other reason" if k == "5j" else None,
+        )
         for k, v in _REASONS.items()
     )
     tail = (
