@@ -79,7 +79,12 @@ def score_declarative(instrument: Instrument, answers: Mapping[str, Any]) -> Sco
     """Score a validated response with the instrument's declarative rule."""
     sc = instrument.scoring
     by_id = {i.id: i for i in instrument.items}
-    points = {k: item_points(instrument, by_id[k], v) for k, v in answers.items() if k in by_id}
+    scored = ("choice", "integer", "decimal", "boolean", "multi_choice")
+    points = {
+        k: item_points(instrument, by_id[k], v)
+        for k, v in answers.items()
+        if k in by_id and by_id[k].type in scored
+    }
     subscales = {s.name: _subscale_value(s, points) for s in sc.subscales}
     total: float | None
     if sc.total in ("sum_items", "mean_items"):
@@ -128,7 +133,12 @@ def score(instrument_id: str | Instrument, answers: Any) -> ScoreResult:
 
 
 def _column(values: Any, n: int | None, item_id: str) -> npt.NDArray[Any]:
-    arr = np.asarray(values)
+    if isinstance(values, list | tuple) and any(isinstance(v, bool | str) for v in values):
+        arr = np.empty(len(values), dtype=object)  # keep True and "1" distinct from 1
+        for k, v in enumerate(values):
+            arr[k] = v
+    else:
+        arr = np.asarray(values)
     if arr.ndim != 1:
         raise InvalidAnswers("columns must be 1-D", problems=[Problem(item_id, f"got shape {arr.shape}")])
     if n is not None and arr.shape[0] != n:
