@@ -11,17 +11,17 @@ NO_FLAGS: dict[str, Any] = {
     "neck_trauma": False,
     **dict.fromkeys(
         (
-            "dizziness diplopia dysarthria dysphagia drop_attacks nausea numbness nystagmus "
-            "ataxia sudden_severe_headache stroke_like_signs high_blood_pressure "
-            "high_cholesterol diabetes smoking heart_or_vessel_disease "
-            "clotting_disorder_or_anticoagulant migraine_history recent_infection "
-            "pregnant_or_postpartum family_history_vascular recent_neck_manipulation "
-            "connective_tissue_disorder inflammatory_arthritis down_syndrome "
-            "neck_bone_anomaly long_term_corticosteroids osteoporosis lip_or_face_tingling "
-            "tingling_both_sides head_feels_heavy lump_in_throat headache_on_neck_movement "
-            "cancer_history unexplained_weight_loss fever night_pain new_spinal_pain "
-            "progressive_neuro_deficit bladder_bowel_change"
-        ).split(),
+            "dizziness", "diplopia", "dysarthria", "dysphagia", "drop_attacks", "nausea",
+            "numbness", "nystagmus", "ataxia", "sudden_severe_headache", "stroke_like_signs",
+            "high_blood_pressure", "high_cholesterol", "diabetes", "smoking",
+            "heart_or_vessel_disease", "clotting_disorder_or_anticoagulant", "migraine_history",
+            "recent_infection", "pregnant_or_postpartum", "family_history_vascular",
+            "recent_neck_manipulation", "connective_tissue_disorder", "inflammatory_arthritis",
+            "down_syndrome", "neck_bone_anomaly", "long_term_corticosteroids", "osteoporosis",
+            "lip_or_face_tingling", "tingling_both_sides", "head_feels_heavy", "lump_in_throat",
+            "headache_on_neck_movement", "cancer_history", "unexplained_weight_loss", "fever",
+            "night_pain", "new_spinal_pain", "progressive_neuro_deficit", "bladder_bowel_change",
+        ),
         False,
     ),
 }
