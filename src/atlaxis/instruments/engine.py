@@ -361,6 +361,7 @@ def _row_loop(instrument: Instrument, columns: Mapping[str, Any]) -> dict[str, A
     if uneven:
         raise InvalidAnswers("columns must have equal length", problems=uneven)
     totals = np.full(n, np.nan)
+    complete = np.zeros(n, dtype=bool)
     subs: dict[str, FloatArray] = {}
     for r in range(n):
         answers: dict[str, Any] = {}
@@ -373,9 +374,10 @@ def _row_loop(instrument: Instrument, columns: Mapping[str, Any]) -> dict[str, A
             answers[k] = v.item() if isinstance(v, np.generic) else v
         res = score(instrument, answers)
         totals[r] = np.nan if res.total is None else res.total
+        complete[r] = res.complete  # a screen can be complete without a total
         for name, val in res.subscales.items():
             subs.setdefault(name, np.full(n, np.nan))[r] = np.nan if val is None else val
     out: dict[str, Any] = dict(subs)
     out["total"] = totals
-    out["complete"] = ~np.isnan(totals)
+    out["complete"] = complete
     return out

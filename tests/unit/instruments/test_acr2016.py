@@ -134,7 +134,7 @@ REGIONS = [
     pytest.param(["chest", "abdomen", "upper_back"], 1, id="axial-only-via-back"),
     pytest.param(FOUR_REGIONS[:3], 3, id="three-regions"),
     pytest.param(FOUR_REGIONS, 4, id="four-regions-generalized"),
-    pytest.param(FOUR_REGIONS + ["lower_back"], 5, id="five-regions"),
+    pytest.param([*FOUR_REGIONS, "lower_back"], 5, id="five-regions"),
     pytest.param(list(WPI_SITES), 5, id="all-sites"),
 ]
 

@@ -30,8 +30,8 @@ SYMPTOMS = [str(i) for i in range(12, 22)]
 #   total = 13 + 16 + 22.5 = 51.5 -> [41, 64) -> moderate
 WORKED = dict(
     zip(
-        FUNCTION + OVERALL + SYMPTOMS,
-        [2, 4, 6, 8, 10, 0, 1, 3, 5] + [7, 9] + [8, 7, 6, 5, 4, 3, 2, 1, 0, 9],
+        [*FUNCTION, *OVERALL, *SYMPTOMS],
+        [*(2, 4, 6, 8, 10, 0, 1, 3, 5), *(7, 9), *(8, 7, 6, 5, 4, 3, 2, 1, 0, 9)],
         strict=True,
     )
 )
