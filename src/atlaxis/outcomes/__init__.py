@@ -6,6 +6,7 @@ mixed models, regression to the mean) and single-case statistics for daily diari
 Every result carries a plain-language ``reading`` and its ``caveats``.
 """
 
+from atlaxis.outcomes.batch import CohortAnalysis, analyze_cohort
 from atlaxis.outcomes.change import (
     ClinicalSignificance,
     ReliableChange,
@@ -30,19 +31,28 @@ from atlaxis.outcomes.importance import (
 from atlaxis.outcomes.pooling import MixedModelResult, PooledEffect, mixed_model, pool_effects
 from atlaxis.outcomes.predictors import LogisticResult, RiskRatio, logistic_predictor, risk_ratio
 from atlaxis.outcomes.reading import CAVEATS, caveats_for, check_wording
+from atlaxis.outcomes.segmented import SegmentedResult, segmented_regression
+from atlaxis.outcomes.singlecase import NonOverlapResult, nonoverlap
+from atlaxis.outcomes.visits import VisitLag, VisitWindowsResult, visit_windows
 
 __all__ = [
     "CAVEATS",
     "ClinicalSignificance",
+    "CohortAnalysis",
     "ImmpactChange",
     "LogisticResult",
     "McidChange",
     "MixedModelResult",
+    "NonOverlapResult",
     "PairedChange",
     "PooledEffect",
     "ReliableChange",
     "ResponderRates",
     "RiskRatio",
+    "SegmentedResult",
+    "VisitLag",
+    "VisitWindowsResult",
+    "analyze_cohort",
     "caveats_for",
     "check_wording",
     "clinical_significance",
@@ -51,6 +61,7 @@ __all__ = [
     "logistic_predictor",
     "mcid_change",
     "mixed_model",
+    "nonoverlap",
     "paired_change",
     "pool_effects",
     "proportion_ci",
@@ -58,4 +69,6 @@ __all__ = [
     "reliable_change",
     "responder_rates",
     "risk_ratio",
+    "segmented_regression",
+    "visit_windows",
 ]
