@@ -279,8 +279,9 @@ def clinical_significance(
 
     complete = ~(np.isnan(x1) | np.isnan(x2))
     n = int(complete.sum())
-    if n < 2 and c_sd is None:
-        checks.add("pre, post", f"{n} subject(s) with both scores", "at least 2 complete pairs")
+    if n < 1 or (n < 2 and c_sd is None):
+        needed = "at least 2 complete pairs (1 with published clinical norms)"
+        checks.add("pre, post", f"{n} subject(s) with both scores", needed)
     checks.raise_if_any()
     pre_cc = x1[complete]
     m_dys = float(pre_cc.mean()) if c_mean is None else c_mean

@@ -240,11 +240,12 @@ def immpact_category(
     ``direction="worsening"`` to grade a worsening, or ``"either"`` for the size whichever
     way it went. :func:`immpact_change` returns the size and the direction together.
     """
+    checks = Checks("immpact_category")
+    checks.choice("direction", direction, ("improvement", "worsening", "either"))
+    checks.raise_if_any()
     result = immpact_change(baseline, followup, lower_is_better=lower_is_better)
     if direction == "either" or result.direction == direction:
         return result.category
-    if direction not in ("improvement", "worsening"):
-        Checks("immpact_category").choice("direction", direction, ("improvement", "worsening"))
     return "none"
 
 

@@ -224,7 +224,8 @@ def mixed_model(
     groups = np.asarray(list(data[group]), dtype=object)
     checks.same_length((outcome, treatment, group), (y, d, np.zeros(len(groups))))
     checks.raise_if_any()
-    keep = ~(np.isnan(y) | np.isnan(d) | np.array([g is None for g in groups], dtype=bool))
+    no_group = np.array([g is None or (isinstance(g, float) and math.isnan(g)) for g in groups])
+    keep = ~(np.isnan(y) | np.isnan(d) | no_group.astype(bool))
     for x in xs:
         keep &= ~np.isnan(x)
     n_groups = len({str(g) for g in groups[keep]})

@@ -53,6 +53,8 @@ def test_immpact_worsening_is_graded_only_when_asked() -> None:
         "none",
     )
     assert change.percent_improvement == pytest.approx(-100.0)
+    with pytest.raises(ValidationError):
+        immpact_category(4, 8, direction="up")  # type: ignore[arg-type]
 
 
 def test_immpact_higher_is_better_scales() -> None:
