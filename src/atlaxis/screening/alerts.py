@@ -236,7 +236,7 @@ def _deterioration(
         f"{instrument.title}: the score went from {_fmt(rc.pre)} to {_fmt(rc.post)} "
         f"(change {rc.change:+.1f}), a worsening larger than the {_fmt(rc.minimal_change)} "
         "points that measurement error alone exceeds only 5% of the time. This is a change "
-        "measured during care, not its cause: review it with the patient."
+        "measured during care; it does not show what caused it. Review it with the patient."
     )
     return (
         make_alert(

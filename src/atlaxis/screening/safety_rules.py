@@ -397,8 +397,8 @@ _RED_FLAG_RULES = (
         title="Fever or feeling generally unwell",
         condition=Yes("fever"),
         action="caution",
-        reason="Being systemically unwell is a precaution for neck manipulation. Check the "
-        "cause and consider postponing neck care.",
+        reason="Being systemically unwell is a precaution for neck manipulation. Find out why, "
+        "and consider postponing neck care.",
         source=RED_FLAGS,
     ),
     SafetyRule(

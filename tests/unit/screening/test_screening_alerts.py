@@ -11,6 +11,7 @@ import pytest
 from atlaxis.errors import InvalidAnswers, ValidationError
 from atlaxis.instruments import ScoreResult, get_instrument, score
 from atlaxis.instruments.model import NormativeSD, Reliability, Source
+from atlaxis.outcomes.reading import wording_problems
 from atlaxis.screening import safety
 from atlaxis.screening.alerts import (
     Alert,
@@ -100,7 +101,8 @@ def test_deterioration_beyond_reliable_change(post: float, alert: bool) -> None:
         (only,) = alerts
         assert (only.kind, only.severity) == ("reliable_deterioration", "moderate")
         assert only.source["threshold"] == pytest.approx(THRESHOLD)
-        assert "not its cause" in only.reason
+        assert "does not show what caused it" in only.reason
+        assert wording_problems(only.reason) == []
 
 
 def test_higher_is_better_instruments_deteriorate_downwards() -> None:

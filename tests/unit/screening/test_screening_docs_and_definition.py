@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from atlaxis.instruments import get_instrument, score
+from atlaxis.outcomes.reading import wording_problems
 from atlaxis.screening import RULES
 from atlaxis.screening.docs import render
 
@@ -70,3 +71,10 @@ def test_scoring_the_screen_reports_the_decision() -> None:
     assert "safety:refer" in result.flags
     assert result.details["safety"]["decision"] == "refer"
     assert not result.complete
+
+
+def test_reasons_do_not_overclaim() -> None:
+    # decision support in plain words: no "cures", "works", "restores", "caused"
+    for rule in RULES:
+        assert wording_problems(rule.reason) == [], rule.id
+        assert "diagnos" not in rule.reason.lower(), rule.id
