@@ -48,9 +48,12 @@ class Reaction(StrEnum):
 
 
 class Severity(StrEnum):
-    INFO = "info"
-    WARNING = "warning"
+    """Alert severity, as the screening rules grade it (urgent > high > moderate > info)."""
+
     URGENT = "urgent"
+    HIGH = "high"
+    MODERATE = "moderate"
+    INFO = "info"
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +170,7 @@ class Alert:
     source_entity: str = ""
     source_id: int | None = None
     source: dict[str, Any] = field(default_factory=dict)
+    rule_source: str = ""
     acknowledged_by: int | None = None
     acknowledged_at: datetime | None = None
     acknowledgement_note: str | None = None

@@ -220,6 +220,7 @@ def alert(row: AlertRow) -> Alert:
         source_entity=row.source_entity,
         source_id=row.source_id,
         source=dict(row.source or {}),
+        rule_source=row.rule_source,
         acknowledged_by=row.acknowledged_by,
         acknowledged_at=row.acknowledged_at,
         acknowledgement_note=row.acknowledgement_note,

@@ -153,6 +153,7 @@ class AlertRow(Base):
     source_entity: Mapped[str] = mapped_column(String(40), default="")
     source_id: Mapped[int | None] = mapped_column(BigId)
     source: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    rule_source: Mapped[str] = mapped_column(Text, default="")
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
     acknowledged_at: Mapped[datetime | None]

@@ -41,6 +41,7 @@ from atlaxis.storage.repositories.records import (
     EpisodeRepository,
     PatientRepository,
 )
+from atlaxis.storage.repositories.timeline import TimelineRepository
 
 
 class UnitOfWork:
@@ -70,6 +71,7 @@ class UnitOfWork:
         self.api_tokens = ApiTokenRepository(s)
         self.login_attempts = LoginAttemptRepository(s)
         self.idempotency = IdempotencyRepository(s)
+        self.timeline = TimelineRepository(s)
         return self
 
     def _begin(self, *, read_only: bool) -> None:

@@ -195,6 +195,7 @@ def upgrade() -> None:
         sa.Column("source_entity", sa.String(length=40), nullable=False),
         sa.Column("source_id", BIG_ID, nullable=True),
         sa.Column("source", sa.JSON(), nullable=False),
+        sa.Column("rule_source", sa.Text(), nullable=False),
         sa.Column("raised_at", sa.DateTime(), nullable=False),
         sa.Column("acknowledged_by", BIG_ID, nullable=True),
         sa.Column("acknowledged_at", sa.DateTime(), nullable=True),

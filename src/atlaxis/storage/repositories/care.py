@@ -219,6 +219,7 @@ class AlertRepository(Repository):
             source_entity=alert.source_entity,
             source_id=alert.source_id,
             source=alert.source,
+            rule_source=alert.rule_source,
             raised_at=alert.raised_at,
         )
         self.session.add(row)

@@ -1,0 +1,159 @@
+"""The daily diary: a fast, idempotent write path (an offline phone may retry).
+
+Write path: scope check (no query for a patient on their own record), idempotency lookup,
+one insert, the idempotency record, the audit event — a handful of statements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from atlaxis.domain import Actor, DiaryEntry, Page
+from atlaxis.domain.accounts import StoredResponse
+from atlaxis.errors import Conflict, InvalidAnswers, Problem, ValidationError
+from atlaxis.instruments import score
+from atlaxis.services import audit
+from atlaxis.services.authz import patient_scope
+from atlaxis.services.fields import Fields
+from atlaxis.services.pagination import check_limit, decode, page_of
+from atlaxis.services.views import jsonable
+from atlaxis.storage import UnitOfWork
+
+DIARY_FIELDS = ("date", "time", "items", "body_map", "note", "recalled")
+MAX_KEY_LENGTH = 200
+EARLIEST = date(1900, 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryWrite:
+    """What the API answers: ``status`` 201 with ``body``; ``replayed`` on an idempotent retry."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+def request_hash(payload: Any) -> str:
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_entry(payload: Any, patient_id: int, entered_by: int | None) -> DiaryEntry:
+    """Check a diary payload (every problem at once) and score its items with the core."""
+    f = Fields(payload, DIARY_FIELDS)
+    day = f.day("date", required=True)
+    clock = f.clock("time")
+    note = f.text("note", max_length=2000)
+    recalled = f.flag("recalled")
+    items = f.payload.get("items", {})
+    body_map = f.payload.get("body_map", [])
+    if not isinstance(items, dict):
+        f.problem("items", "must be an object of item id to rating", "{pain: 0-10, ...}")
+    if not isinstance(body_map, list):
+        f.problem("body_map", "must be a list of body-site ids", "WPI site ids")
+    if day is not None and not EARLIEST <= day <= datetime.now(UTC).date() + timedelta(days=1):
+        f.problem("date", "is in the future or implausibly old", "a day up to tomorrow")
+    if isinstance(items, dict) and "body_map" in items:
+        f.problem("items.body_map", "goes at the top level", "body_map")
+    problems = list(f.problems.problems)
+    if isinstance(items, dict) and isinstance(body_map, list) and "body_map" not in items:
+        try:
+            score("diary", {**items, "body_map": body_map} if body_map else items)
+        except InvalidAnswers as exc:
+            problems += [_prefixed(p) for p in exc.problems]
+    if problems:
+        raise InvalidAnswers("invalid diary entry", problems=problems)
+    assert day is not None
+    return DiaryEntry(
+        id=None,
+        patient_id=patient_id,
+        local_date=day,
+        items={k: v for k, v in items.items() if v is not None},
+        local_time=clock,
+        body_map=list(dict.fromkeys(body_map)),
+        note=note,
+        recalled=recalled,
+        entered_by=entered_by,
+    )
+
+
+def _prefixed(problem: Problem) -> Problem:
+    name = problem.field if problem.field == "body_map" else f"items.{problem.field}"
+    return Problem(name, problem.message, problem.allowed)
+
+
+def entry_json(entry: DiaryEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "patient_id": entry.patient_id,
+        "date": entry.local_date.isoformat(),
+        "time": None if entry.local_time is None else entry.local_time.strftime("%H:%M"),
+        "items": entry.items,
+        "body_map": entry.body_map,
+        "note": entry.note,
+        "recalled": entry.recalled,
+        "created_at": jsonable(entry.created_at),
+    }
+
+
+def add_diary_entry(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    payload: dict[str, Any],
+    idempotency_key: str | None = None,
+) -> DiaryWrite:
+    """Store one check-in. The same ``idempotency_key`` with the same body answers the stored
+    response again (nothing new is written); with another body it is a :class:`Conflict`."""
+    patient_scope(uow, actor, patient_id, entity="diary", access="write")
+    key = _check_key(idempotency_key) if actor.user_id is not None else None
+    digest = request_hash({"patient_id": patient_id, "body": payload}) if key else ""
+    if key is not None and actor.user_id is not None:
+        stored = uow.idempotency.get(actor.user_id, key)
+        if stored is not None:
+            if stored.request_hash != digest:
+                raise Conflict("this Idempotency-Key was already used for a different request")
+            audit.record(uow, actor, "replay", "diary_entry", stored.body.get("id"), patient_id)
+            return DiaryWrite(stored.status, stored.body, replayed=True)
+    entry = uow.diary.add(parse_entry(payload, patient_id, actor.user_id))
+    body = entry_json(entry)
+    if key is not None and actor.user_id is not None:
+        uow.idempotency.add(actor.user_id, key, patient_id, StoredResponse(digest, 201, body))
+    audit.record(uow, actor, "create", "diary_entry", entry.id, patient_id)
+    return DiaryWrite(201, body)
+
+
+def _check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    key = key.strip()
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise ValidationError(
+            "invalid Idempotency-Key",
+            problems=[Problem("Idempotency-Key", "empty, too long or unprintable", "1-200 chars")],
+        )
+    return key
+
+
+def list_diary(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[DiaryEntry]:
+    patient_scope(uow, actor, patient_id, entity="diary")
+    check_limit(limit)
+    rows = uow.diary.page(
+        patient_id, start=start, end=end, after=decode(cursor, "date"), limit=limit + 1
+    )
+    page = page_of(rows, limit, lambda e: (e.local_date, int(e.id or 0)))
+    audit.record(uow, actor, "list", "diary_entry", patient_id=patient_id)
+    return page
