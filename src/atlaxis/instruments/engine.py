@@ -267,11 +267,13 @@ def _batch_pool(
     """Pool item columns row-wise as ``_pool``/``_subscale_value`` do, in item order."""
     n_items = len(columns)
     total: FloatArray = np.zeros(n)
-    missing = np.zeros(n, dtype=np.int32)
+    missing: npt.NDArray[np.integer[Any]] = np.zeros(
+        n, dtype=np.uint8 if n_items < 256 else np.int32
+    )
     for col in columns:
         gap = np.isnan(col)
         missing += gap
-        np.add(total, col, out=total, where=~gap)
+        total += np.where(gap, 0.0, col)
     answered = n_items - missing
     safe = np.maximum(answered, 1)
     if mean:
