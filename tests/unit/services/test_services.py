@@ -235,3 +235,41 @@ def test_verify_names_the_first_tampered_event(uow_factory, database, world) -> 
 def test_system_actor_acts_everywhere_and_is_audited(uow_factory, world) -> None:
     system = Actor.system()
     assert run(uow_factory, get_patient, system, world["pb"].id).id == world["pb"].id
+
+
+def test_outcome_summary_comes_from_the_science_core(uow_factory, world) -> None:
+    from atlaxis.outcomes import reliable_change
+    from atlaxis.services.episodes import create_episode
+    from atlaxis.services.outcomes import patient_outcomes
+
+    doc, pid = world["actors"]["clinician"], world["p1"].id
+    care_start = date.today() - timedelta(days=30)
+    run(uow_factory, create_episode, doc, pid, {"care_start": care_start.isoformat()})
+    # pain alternates 6/8 for 30 baseline days (mean 7), then 3/5 in care (mean 4)
+    with uow_factory() as uow:
+        for i in range(60):
+            day = care_start - timedelta(days=30) + timedelta(days=i)
+            pain = (7 if day < care_start else 4) + (1 if i % 2 else -1)
+            add_diary_entry(uow, doc, pid, _entry(day, pain))
+        uow.commit()
+    for when, score_each in ((care_start - timedelta(days=1), 2), (date.today(), 0)):
+        answers = {str(i): score_each for i in range(1, 10)}
+        taken = datetime.combine(when, datetime.min.time(), tzinfo=UTC).isoformat()
+        body = {"instrument": "phq9", "answers": answers, "taken_at": taken}
+        run(uow_factory, save_assessment, doc, pid, body)
+    out = run(uow_factory, patient_outcomes, doc, pid, read_only=True)
+    phq = next(i for i in out["instruments"] if i["instrument"] == "phq9")
+    assert (phq["baseline"]["total"], phq["latest"]["total"]) == (18, 0)
+    from atlaxis.instruments import get_instrument
+
+    d = get_instrument("phq9")
+    if d.normative_sd is not None and d.reliability is not None:
+        sd, r = d.normative_sd.value, d.reliability.coefficient
+        expected = reliable_change(18, 0, sd=sd, reliability=r)
+        assert phq["reliable_change"]["rc"] == pytest.approx(expected.rc)
+    pain = next(x for x in out["diary"] if x["item"] == "pain")
+    assert pain["segmented"]["level_change"] == pytest.approx(-3.0, abs=0.5)
+    # IMMPACT (Dworkin 2008): 100 * (7 - 4) / 7 = 42.9% improvement, in 30-<50%: moderate
+    assert pain["immpact"]["percent_improvement"] == pytest.approx(100 * 3 / 7)
+    assert pain["immpact"]["category"] == "moderate"
+    assert pain["nonoverlap"].get("insufficient") is None
