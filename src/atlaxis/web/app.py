@@ -7,10 +7,12 @@ crash barrier (500 problem, nothing leaked) → FastAPI (problem+json handlers) 
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 
 from atlaxis import __version__
 from atlaxis.config import Settings, load_settings
@@ -18,6 +20,7 @@ from atlaxis.security.headers import SecurityHeadersMiddleware
 from atlaxis.services.auth import AuthPolicy
 from atlaxis.storage import Database
 from atlaxis.web.api import API_PREFIX, build_api_router
+from atlaxis.web.api.openapi import install_openapi
 from atlaxis.web.middleware import BodySizeLimit, CrashBarrier, RequestLog
 from atlaxis.web.problems import install_problem_handlers
 
@@ -53,11 +56,26 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     install_problem_handlers(app)
     app.include_router(build_api_router())
     _include_pages(app)
+    install_openapi(app)
     app.add_middleware(CrashBarrier)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    app.add_middleware(RequestLog)
+    app.add_middleware(RequestLog, route_template=_route_templates(app))
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def _route_templates(app: FastAPI) -> Callable[[Any], str | None]:
+    """Route object → full path template (``/api/v1/patients/{patient_id}``), built lazily."""
+    table: dict[int, str] = {}
+
+    def template(route: Any) -> str | None:
+        if not table:
+            for context in iter_route_contexts(app.routes):
+                if context.path is not None:
+                    table[id(context.original_route)] = context.path
+        return table.get(id(route), getattr(route, "path", None))
+
+    return template
 
 
 def _include_pages(app: FastAPI) -> None:

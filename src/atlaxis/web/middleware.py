@@ -18,6 +18,7 @@ import logging
 import secrets
 import time
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from atlaxis.errors import AtlaxisError, PayloadTooLarge
@@ -129,8 +130,11 @@ class CrashBarrier:
 
 
 class RequestLog:
-    def __init__(self, app: ASGIApp) -> None:
+    """``route_template`` maps the matched route object to its full path template."""
+
+    def __init__(self, app: ASGIApp, *, route_template: Callable[[Any], str | None]) -> None:
         self.app = app
+        self.route_template = route_template
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -149,6 +153,6 @@ class RequestLog:
             await self.app(scope, receive, noting_send)
         finally:
             route = scope.get("route")
-            template = getattr(route, "path", None) or "<unmatched>"
+            template = (self.route_template(route) if route is not None else None) or "-"
             elapsed = (time.perf_counter() - began) * 1000
             access_log.info("%s %s %d %.1fms", scope.get("method", "?"), template, status, elapsed)

@@ -32,10 +32,17 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 _BOUND_WORDS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
 
 
+_LOCATIONS = frozenset({"body", "query", "path", "header", "cookie"})
+
+
 def field_name(loc: Sequence[Any]) -> str:
-    """``("body", "items", "pain")`` → ``body.items.pain``; list positions as ``[0]``."""
+    """``("body", "items", "pain")`` → ``items.pain``, ``("query", "limit")`` → ``limit``;
+    list positions as ``[0]``. The same names the services use in their problems."""
+    parts = list(loc)
+    if len(parts) > 1 and parts[0] in _LOCATIONS:
+        parts = parts[1:]
     out = ""
-    for part in loc:
+    for part in parts:
         if isinstance(part, int):
             out += f"[{part}]"
         else:

@@ -13,6 +13,10 @@ API_PREFIX = "/api/v1"
 _ROUTE_MODULES = (
     "atlaxis.web.api.health",
     "atlaxis.web.api.auth",
+    "atlaxis.web.api.patients",
+    "atlaxis.web.api.care",
+    "atlaxis.web.api.alerts",
+    "atlaxis.web.api.views",
 )
 
 
