@@ -23,6 +23,7 @@ _COMMAND_MODULES = (
     "atlaxis.cli.fhir_cmd",
     "atlaxis.cli.screen_cmd",
     "atlaxis.cli.platform_cmd",
+    "atlaxis.cli.server_cmd",
     "atlaxis.cli.exchange_cmd",
 )
 
