@@ -47,3 +47,23 @@ def page_login(client: TestClient) -> Callable[..., Any]:
         return client.post("/login", data=data)
 
     return login
+
+
+@pytest.fixture
+def patient_client(
+    client: TestClient, factory: Any, page_login: Callable[..., Any]
+) -> tuple[TestClient, Any]:
+    """A client signed in as a patient (returns the client and the patient record)."""
+    from atlaxis.domain import Role
+
+    clinic = factory.clinic()
+    patient = factory.patient(clinic)
+    user = factory.user(Role.PATIENT, clinic, patient=patient)
+    assert page_login(user.email).status_code == 303
+    return client, patient
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)

@@ -16,7 +16,7 @@ from atlaxis.web import i18n
 from atlaxis.web.pages import common
 
 WEB = Path(common.__file__).resolve().parent.parent
-KEY_CALL = re.compile(r"""\b_\(\s*["']([^"']+)["']""")
+KEY_CALL = re.compile(r"""\b_\(\s*["']([^"']+)["']\s*[,)]""")  # literal keys only
 KEY_SHAPE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
 NOT_KEYS = (".html", ".css", ".js", ".svg", ".json", ".py")
 
@@ -48,6 +48,15 @@ def test_every_key_used_by_templates_and_pages_is_in_english_catalogue() -> None
     assert used, "the scan found no keys at all"
     missing = {key: sorted(where) for key, where in used.items() if key not in english}
     assert missing == {}, f"keys missing from en.json: {missing}"
+
+
+def test_dynamic_keys_exist_for_every_item_and_site() -> None:
+    from atlaxis.web.pages import bodymap, checkin
+
+    english = i18n.catalogue("en")
+    wanted = [f"item.{k}" for k in (*checkin.RATINGS, "body_map", "note", "date")]
+    wanted += [f"site.{s}" for s in bodymap.SITE_IDS]
+    assert [k for k in wanted if k not in english] == []
 
 
 def test_catalogue_is_flat_text_and_placeholders_format() -> None:
@@ -172,3 +181,13 @@ def test_safe_next_rejects_other_sites() -> None:
     assert common.safe_next("https://evil.example", "/") == "/"
     assert common.safe_next("/\\evil", "/") == "/"
     assert common.safe_next("/me", "/") == "/me"
+
+
+def test_logout_with_csrf_ends_the_session(patient_client: tuple[TestClient, Any]) -> None:
+    client, _ = patient_client
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/checkin").text)
+    assert token
+    response = client.post("/logout", data={"csrf_token": token.group(1)})
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert client.get("/").headers["location"] == "/login"
+    assert client.get("/checkin").status_code == 303

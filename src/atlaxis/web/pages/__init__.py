@@ -15,7 +15,10 @@ from starlette.types import Message, Receive, Scope, Send
 from atlaxis.web.pages.common import STATIC_DIR
 
 #: page modules, each exposing ``router``
-_PAGE_MODULES: tuple[str, ...] = ("atlaxis.web.pages.auth_pages",)
+_PAGE_MODULES: tuple[str, ...] = (
+    "atlaxis.web.pages.auth_pages",
+    "atlaxis.web.pages.checkin",
+)
 
 YEAR = 365 * 24 * 3600
 
@@ -23,7 +26,10 @@ YEAR = 365 * 24 * 3600
 def _build_router() -> APIRouter:
     root = APIRouter(include_in_schema=False)
     for name in _PAGE_MODULES:
-        root.include_router(importlib.import_module(name).router)
+        module = importlib.import_module(name)
+        root.include_router(module.router)
+        if hasattr(module, "api_router"):  # JSON twins of forms: errors as problem+json
+            root.include_router(module.api_router)
     return root
 
 

@@ -204,6 +204,24 @@ class PageRoute(APIRoute):
         return handler
 
 
+FormValues = dict[str, list[str]]
+
+
+async def form_values(request: Request) -> FormValues:
+    """The posted form as text values per name (file uploads are ignored here)."""
+    out: FormValues = {}
+    for key, value in (await request.form()).multi_items():
+        if isinstance(value, str):
+            out.setdefault(key, []).append(value)
+    return out
+
+
+def first(values: FormValues, key: str) -> str:
+    """The first value posted under ``key`` ("" when absent)."""
+    found = values.get(key)
+    return found[0] if found else ""
+
+
 def redirect(url: str) -> RedirectResponse:
     """303 See Other: after a form POST the browser GETs ``url``."""
     return RedirectResponse(url, status_code=303)
