@@ -110,7 +110,13 @@ CRITERIA = [
     pytest.param(THREE_REGIONS, 12, True, False, True, id="not-generalized"),
     pytest.param(FOUR_REGIONS + AXIAL, 12, False, False, True, id="under-3-months"),
     pytest.param(FOUR_REGIONS + AXIAL, 12, None, None, True, id="duration-unanswered"),
-    pytest.param(FOUR_REGIONS[:3], 4, None, None, False, id="duration-unanswered-not-met"),
+    # WPI 3 and SSS 4 fail the WPI/SSS rule and only 3 regions are painful: the 2016
+    # criteria cannot be met whatever the 3-month answer, so False (not None)
+    pytest.param(FOUR_REGIONS[:3], 4, None, False, False, id="duration-unanswered-not-met"),
+    # generalized pain fails (3 regions) though WPI 7 / SSS 12 passes: False
+    pytest.param(THREE_REGIONS, 12, None, False, True, id="duration-unanswered-not-generalized"),
+    # WPI 4 / SSS 8 fails the rule (needs SSS >= 9 for WPI 4-6) with 4 regions: False
+    pytest.param(FOUR_REGIONS, 8, None, False, False, id="duration-unanswered-rule-fails"),
 ]
 
 
@@ -157,12 +163,68 @@ def test_unanswered_site_counts_as_not_painful() -> None:
 
 @pytest.mark.parametrize("item", SSS_ITEMS)
 def test_missing_sss_item_is_not_scorable(item: str) -> None:
+    # WORKED less one SSS item: the PSD is not scorable, but the criteria are already
+    # decided. WPI >= 8 (painful sites) and the answered SSS items alone sum to >= 5
+    # (8 - 3 at most), so (WPI >= 7 and SSS >= 5) holds whatever the missing answer;
+    # 5 regions, 3 months true -> both criteria met (three-valued logic).
     res = score("acr2016", {k: v for k, v in WORKED.items() if k != item})
     assert res.complete is False and res.total is None and res.band is None
     assert res.subscales == {"wpi": 8.0, "sss": None, "regions": 5.0}
-    assert res.details["acr2016_met"] is None and res.details["acr2010_met"] is None
-    assert res.flags == ["generalized_pain"]
+    assert res.details["acr2016_met"] is True and res.details["acr2010_met"] is True
+    assert res.flags == ["generalized_pain", "acr2016_met", "acr2010_met"]
     assert res.missing == [item]
+
+
+# Partial forms (an SSS item unanswered): an unanswered site may still be painful.
+# (answers, generalized_pain, acr2016_met, acr2010_met) worked by hand:
+PARTIAL = [
+    # nothing answered: WPI 0..19, SSS 0..12 -> every rule still open
+    pytest.param({}, None, None, None, id="empty"),
+    # 3 months false decides 2016 (False); 2010 ignores duration and stays open
+    pytest.param({"symptoms_3_months": False}, None, False, None, id="under-3-months"),
+    # every site answered not painful: WPI 0 < 3 -> both False; regions 0 -> not generalized
+    pytest.param(dict.fromkeys(WPI_SITES, False), False, False, False, id="no-pain-anywhere"),
+    # WPI 7 in 5 regions, SSS answered so far fatigue 3 + waking 2 = 5 -> met already
+    pytest.param(
+        {
+            **dict.fromkeys(FOUR_REGIONS + AXIAL, True),
+            "fatigue": 3,
+            "waking_unrefreshed": 2,
+            "symptoms_3_months": True,
+        },
+        True,
+        True,
+        True,
+        id="met-before-finishing",
+    ),
+    # WPI 7, SSS so far 4, two severity items + 3 somatic unanswered (hi 4 + 3 + 3 = 10)
+    pytest.param(
+        {
+            **dict.fromkeys(FOUR_REGIONS + AXIAL, True),
+            "fatigue": 1,
+            "waking_unrefreshed": 3,
+            "symptoms_3_months": True,
+        },
+        True,
+        None,
+        None,
+        id="could-go-either-way",
+    ),
+]
+
+
+@pytest.mark.parametrize(("answers", "generalized", "met2016", "met2010"), PARTIAL)
+def test_partial_forms_three_valued(
+    answers: dict[str, Any], generalized: bool | None, met2016: bool | None, met2010: bool | None
+) -> None:
+    res = score("acr2016", answers)
+    assert res.total is None and res.complete is False
+    assert res.details["generalized_pain"] is generalized
+    assert res.details["acr2016_met"] is met2016
+    assert res.details["acr2010_met"] is met2010
+    for name, value in (("generalized_pain", generalized), ("acr2016_met", met2016),
+                        ("acr2010_met", met2010)):  # fmt: skip
+        assert (name in res.flags) is (value is True)
 
 
 INVALID: list[Any] = [
@@ -186,7 +248,11 @@ def test_invalid_answers(change: dict[str, Any], field: str) -> None:
 
 def test_batch_scorer_matches_score() -> None:
     rows = [WORKED, response(FOUR_REGIONS[:3], 9, None), response(THREE_REGIONS, 12, False),
-            {k: v for k, v in WORKED.items() if k != "fatigue"}, {}]  # fmt: skip
+            {k: v for k, v in WORKED.items() if k != "fatigue"}, {},
+            response(FOUR_REGIONS[:3], 4, None), response(THREE_REGIONS, 12, None),
+            {"symptoms_3_months": False}, dict.fromkeys(WPI_SITES, False),
+            {**dict.fromkeys(FOUR_REGIONS + AXIAL, True), "fatigue": 1,
+             "waking_unrefreshed": 3, "symptoms_3_months": True}]  # fmt: skip
     keys = list(WPI_SITES) + list(SSS_ITEMS) + ["symptoms_3_months"]
     cols = {k: np.array([np.nan if r.get(k) is None else float(r[k]) for r in rows]) for k in keys}
     out = score_many("acr2016", cols)

@@ -14,6 +14,12 @@ diagnostic criteria. Semin Arthritis Rheum 2016;46(3):319-329.
   pain, and symptoms present for at least 3 months.
 * 2010/2011 rule for comparison: (WPI >= 7 and SSS >= 5) or (WPI 3-6 and SSS >= 9).
 
+Criteria use three-valued logic: ``acr2016_met``, ``acr2010_met`` and
+``generalized_pain`` are True or False whenever the answers given already decide them
+(e.g. fewer than 4 painful regions means the 2016 criteria are not met, whether or not
+``symptoms_3_months`` was answered) and None only when an unanswered item could still
+change the result. A flag is listed exactly when its detail is True.
+
 These are classification aids for a clinician, not a diagnosis.
 """
 
@@ -142,52 +148,100 @@ def _items() -> tuple[Item, ...]:
     return (*sites, *severity, *somatic, duration)
 
 
+Ternary = bool | None
+
+
 def meets_wpi_sss(wpi: float, sss: float, lowest_wpi: int) -> bool:
     """(WPI >= 7 and SSS >= 5) or (WPI lowest_wpi..6 and SSS >= 9)."""
     return (wpi >= 7 and sss >= 5) or (lowest_wpi <= wpi <= 6 and sss >= 9)
 
 
-def score_acr2016(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
-    """Score one validated ACR 2016 response."""
+def _between(low: bool, high: bool) -> Ternary:
+    """A monotone rule known at both ends of a range: True/False when they agree."""
+    if low:
+        return True
+    return None if high else False
+
+
+def kleene_and(*values: Ternary) -> Ternary:
+    """Three-valued AND: False if any is False, True if all are True, otherwise None."""
+    if any(v is False for v in values):
+        return False
+    return True if all(v is True for v in values) else None
+
+
+def _bounds(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Lower and upper bounds of WPI, SSS and regions over every way to fill the gaps.
+
+    The WPI/SSS rule is monotone (more sites or more severity never un-meets it), so the
+    criteria are decided when they agree at both bounds. With every SSS item answered the
+    form counts as complete and an unanswered site is not painful; on a partial form an
+    unanswered site may still be painful.
+    """
+    sss_known = [i for i in SSS_ITEMS if i in answers]
+    sss_lo = sum(int(answers[i]) for i in sss_known)
+    sss_hi = sss_lo + sum(3 if i in SEVERITY_ITEMS else 1 for i in SSS_ITEMS if i not in answers)
+    complete = len(sss_known) == len(SSS_ITEMS)
+
+    def possible(site: str) -> bool:
+        value = answers.get(site)
+        return value is True or (value is None and not complete)
+
     painful = [s for s in WPI_SITES if answers.get(s) is True]
     regions = [r for r, sites in REGIONS.items() if any(answers.get(s) is True for s in sites)]
-    wpi = float(len(painful))
-    generalized = len(regions) >= 4
-    sss: float | None = None
-    if all(i in answers for i in SSS_ITEMS):
-        sss = float(sum(int(answers[i]) for i in SSS_ITEMS))
+    return {
+        "complete": complete,
+        "painful": painful,
+        "regions": regions,
+        "wpi": (len(painful), sum(possible(s) for s in WPI_SITES)),
+        "sss": (sss_lo, sss_hi),
+        "regions_hi": sum(any(possible(s) for s in sites) for sites in REGIONS.values()),
+    }
+
+
+def criteria(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Generalized pain and the 2016 and 2010/2011 criteria, each True, False or None.
+
+    None only when an unanswered item could still change the result.
+    """
+    b = _bounds(answers)
+    (wpi_lo, wpi_hi), (sss_lo, sss_hi) = b["wpi"], b["sss"]
+    generalized = _between(len(b["regions"]) >= 4, b["regions_hi"] >= 4)
+    rule_2016 = _between(meets_wpi_sss(wpi_lo, sss_lo, 4), meets_wpi_sss(wpi_hi, sss_hi, 4))
+    rule_2010 = _between(meets_wpi_sss(wpi_lo, sss_lo, 3), meets_wpi_sss(wpi_hi, sss_hi, 3))
+    duration: Ternary = answers.get(DURATION_ITEM)
+    return {
+        **b,
+        "generalized_pain": generalized,
+        "acr2016_met": kleene_and(rule_2016, generalized, duration),
+        "acr2010_met": rule_2010,
+    }
+
+
+def score_acr2016(instrument: Instrument, answers: Mapping[str, Any]) -> ScoreResult:
+    """Score one validated ACR 2016 response."""
+    c = criteria(answers)
+    wpi = float(len(c["painful"]))
+    sss = float(c["sss"][0]) if c["complete"] else None
     total = None if sss is None else wpi + sss
-    met_2010: bool | None = None if sss is None else meets_wpi_sss(wpi, sss, 3)
-    duration = answers.get(DURATION_ITEM)
-    met_2016: bool | None = None
-    if sss is not None and duration is not None:
-        met_2016 = meets_wpi_sss(wpi, sss, 4) and generalized and bool(duration)
-    flags = [
-        name
-        for name, holds in (
-            ("generalized_pain", generalized),
-            ("acr2016_met", met_2016),
-            ("acr2010_met", met_2010),
-        )
-        if holds
-    ]
+    flags = [name for name in ("generalized_pain", "acr2016_met", "acr2010_met") if c[name]]
     assert instrument.interpretation is not None
     return ScoreResult(
         instrument=instrument.id,
         version=instrument.version,
         total=total,
-        subscales={"wpi": wpi, "sss": sss, "regions": float(len(regions))},
+        subscales={"wpi": wpi, "sss": sss, "regions": float(len(c["regions"]))},
         band=None if total is None else instrument.interpretation.band_for(total),
         flags=flags,
         complete=total is not None,
         missing=[i.id for i in instrument.items if i.required and i.id not in answers],
         details={
-            "generalized_pain": generalized,
-            "acr2016_met": met_2016,
-            "acr2010_met": met_2010,
-            "symptoms_3_months": duration,
-            "painful_sites": painful,
-            "painful_regions": regions,
+            "generalized_pain": c["generalized_pain"],
+            "acr2016_met": c["acr2016_met"],
+            "acr2010_met": c["acr2010_met"],
+            "symptoms_3_months": answers.get(DURATION_ITEM),
+            "painful_sites": c["painful"],
+            "painful_regions": c["regions"],
         },
     )
 
@@ -197,6 +251,18 @@ def _wpi_sss_rule(wpi: FloatArray, sss: FloatArray, lowest_wpi: int) -> BoolArra
     return rule
 
 
+def _ternary(low: BoolArray, high: BoolArray) -> FloatArray:
+    """Columns of ``_between``: 1.0 met at the low bound, 0.0 unmet at the high, else NaN."""
+    return np.where(low, 1.0, np.where(high, np.nan, 0.0))
+
+
+def _and3(*cols: FloatArray) -> FloatArray:
+    """Columns of ``kleene_and`` (1.0, 0.0, NaN)."""
+    stacked = np.vstack(cols)
+    out = np.where(np.isnan(stacked).any(axis=0), np.nan, 1.0)
+    return np.where((stacked == 0.0).any(axis=0), 0.0, out)
+
+
 def batch_acr2016(instrument: Instrument, points: Mapping[str, FloatArray]) -> dict[str, Any]:
     """Vectorised ``score_acr2016`` over columns of points (NaN = missing).
 
@@ -204,37 +270,48 @@ def batch_acr2016(instrument: Instrument, points: Mapping[str, FloatArray]) -> d
     """
     n = next(iter(points.values())).shape[0] if points else 0
     nan = np.full(n, np.nan)
+    sss_lo, sss_hi, n_sss = np.zeros(n), np.zeros(n), np.zeros(n)
+    for item in SSS_ITEMS:
+        col = points.get(item, nan)
+        gap = np.isnan(col)
+        sss_lo += np.where(gap, 0.0, col)
+        sss_hi += np.where(gap, 3.0 if item in SEVERITY_ITEMS else 1.0, col)
+        n_sss += ~gap
+    complete = n_sss == len(SSS_ITEMS)
 
     def painful(site: str) -> BoolArray:
-        return points[site] == 1.0 if site in points else np.zeros(n, dtype=bool)
+        marked: BoolArray = np.equal(points.get(site, nan), 1.0)
+        return marked
+
+    def possible(site: str) -> BoolArray:
+        maybe: BoolArray = painful(site) | (np.isnan(points.get(site, nan)) & ~complete)
+        return maybe
 
     wpi = np.zeros(n)
+    wpi_hi = np.zeros(n)
     for site in WPI_SITES:
         wpi += painful(site)
-    regions = np.zeros(n)
+        wpi_hi += possible(site)
+    regions, regions_hi = np.zeros(n), np.zeros(n)
     for sites in REGIONS.values():
         regions += painful(sites[0]) | painful(sites[1]) | painful(sites[2])
-    sss = np.zeros(n)
-    for item in SSS_ITEMS:
-        sss += points.get(item, nan)  # NaN anywhere -> NaN
-    unknown = np.isnan(sss)
-    met_2010 = np.where(unknown, np.nan, _wpi_sss_rule(wpi, sss, 3))
-    duration = points.get(DURATION_ITEM, nan)
-    met_2016 = np.where(
-        unknown | np.isnan(duration),
-        np.nan,
-        _wpi_sss_rule(wpi, sss, 4) & (regions >= 4) & (duration == 1.0),
+        regions_hi += possible(sites[0]) | possible(sites[1]) | possible(sites[2])
+    generalized = _ternary(regions >= 4, regions_hi >= 4)
+    met_2016 = _and3(
+        _ternary(_wpi_sss_rule(wpi, sss_lo, 4), _wpi_sss_rule(wpi_hi, sss_hi, 4)),
+        generalized,
+        points.get(DURATION_ITEM, nan),
     )
-    total = wpi + sss
+    sss = np.where(complete, sss_lo, np.nan)
     return {
-        "total": total,
-        "complete": ~unknown,
+        "total": wpi + sss,
+        "complete": complete,
         "wpi": wpi,
         "sss": sss,
         "regions": regions,
-        "generalized_pain": (regions >= 4).astype(np.float64),
+        "generalized_pain": generalized,
         "acr2016_met": met_2016,
-        "acr2010_met": met_2010,
+        "acr2010_met": _ternary(_wpi_sss_rule(wpi, sss_lo, 3), _wpi_sss_rule(wpi_hi, sss_hi, 3)),
     }
 
 
