@@ -3,12 +3,14 @@ raises are stored in the same transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from atlaxis.domain import Actor, Alert, Assessment, AssessmentSource, Page, Role
 from atlaxis.instruments import ScoreResult, score
+from atlaxis.screening.alerts import Alert as ScreeningAlert
 from atlaxis.screening.alerts import alerts_for_assessment
 from atlaxis.services import audit
 from atlaxis.services.alerts import store_alerts
@@ -53,6 +55,23 @@ def result_from_dict(data: dict[str, Any]) -> ScoreResult:
     return ScoreResult(**{k: v for k, v in data.items() if k in fields})
 
 
+def score_and_screen(
+    instrument: str, answers: dict[str, Any], previous: ScoreResult | None
+) -> tuple[ScoreResult, Callable[[int | None], tuple[ScreeningAlert, ...]]]:
+    """Score with the science core; the second value raises the screening alerts once the
+    stored assessment id (their context) is known. Shared by the service and bulk loaders."""
+    result = score(instrument, answers)
+    if previous is not None and previous.instrument != result.instrument:
+        previous = None
+
+    def raise_alerts(assessment_id: int | None) -> tuple[ScreeningAlert, ...]:
+        return alerts_for_assessment(
+            result.instrument, result, previous, answers, context={"assessment_id": assessment_id}
+        )
+
+    return result, raise_alerts
+
+
 def save_assessment(
     uow: UnitOfWork, actor: Actor, patient_id: int, payload: dict[str, Any]
 ) -> SavedAssessment:
@@ -65,8 +84,8 @@ def save_assessment(
         episode = uow.episodes.get(episode_id)
         if episode is None or episode.patient_id != patient_id:
             raise not_found("episode", episode_id)
-    result = score(instrument, answers)
-    previous = previous_result(uow, patient_id, result.instrument)
+    previous = previous_result(uow, patient_id, instrument)
+    result, raised_later = score_and_screen(instrument, answers, previous)
     stored = uow.assessments.add(
         Assessment(
             id=None,
@@ -81,9 +100,7 @@ def save_assessment(
             version=result.version,
         )
     )
-    raised = alerts_for_assessment(
-        result.instrument, result, previous, answers, context={"assessment_id": stored.id}
-    )
+    raised = raised_later(stored.id)
     alerts = store_alerts(uow, clinic_id, patient_id, raised, "assessment", stored.id)
     audit.record(
         uow,

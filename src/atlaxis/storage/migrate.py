@@ -32,3 +32,33 @@ def current_revision(url: str) -> str | None:
             return MigrationContext.configure(conn).get_current_revision()
     finally:
         engine.dispose()
+
+
+def is_empty(url: str) -> bool:
+    """True when the database has no atlaxis tables or none of them holds a row."""
+    from atlaxis.storage.backup import _has_rows
+
+    return not _has_rows(url)
+
+
+def reset(url: str) -> None:
+    """Remove every atlaxis table (SQLite: the files) so the next upgrade starts fresh."""
+    from pathlib import Path as _Path
+
+    from sqlalchemy import text
+
+    from atlaxis.storage.backup import sqlite_path
+    from atlaxis.storage.base import Base
+
+    if url.startswith("sqlite"):
+        path = sqlite_path(url)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            _Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    finally:
+        engine.dispose()

@@ -28,6 +28,7 @@ from atlaxis.storage.repositories.accounts import (
     WebSessionRepository,
 )
 from atlaxis.storage.repositories.audit import AuditRepository
+from atlaxis.storage.repositories.bulk import BulkRepository
 from atlaxis.storage.repositories.care import (
     AlertRepository,
     AssessmentRepository,
@@ -72,6 +73,7 @@ class UnitOfWork:
         self.login_attempts = LoginAttemptRepository(s)
         self.idempotency = IdempotencyRepository(s)
         self.timeline = TimelineRepository(s)
+        self.bulk = BulkRepository(s)
         return self
 
     def _begin(self, *, read_only: bool) -> None:

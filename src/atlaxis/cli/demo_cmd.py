@@ -1,0 +1,123 @@
+"""``atlaxis demo``: build the synthetic demo clinic, print the logins, serve it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from typing import Annotated
+
+import typer
+
+from atlaxis.cli.common import print_json
+from atlaxis.errors import Conflict
+
+DEFAULT_DEMO_URL = "sqlite:///./atlaxis-demo.db"
+
+
+def _target(database: str | None) -> tuple[str, bool]:
+    """(URL, whether it is the throw-away default demo database)."""
+    url = database or os.environ.get("ATLAXIS_DATABASE_URL")
+    return (url, False) if url else (DEFAULT_DEMO_URL, True)
+
+
+def _fresh(url: str, throwaway: bool, force: bool) -> None:
+    from atlaxis.storage import is_empty, reset, upgrade
+
+    if throwaway or force:
+        reset(url)
+    elif not is_empty(url):
+        raise Conflict(f"{url} already holds data; use --force to replace it with the demo")
+    upgrade(url)
+
+
+def _progress_bar(total: int):  # type: ignore[no-untyped-def]
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )
+    return bar
+
+
+def demo_cmd(
+    database: Annotated[
+        str | None, typer.Option("--database", help="Database URL (default: a fresh demo file).")
+    ] = None,
+    patients: Annotated[int, typer.Option(min=1, max=1_000_000, help="Patients.")] = 60,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same clinic).")] = 20240501,
+    as_of: Annotated[str | None, typer.Option(help="Last day of data, YYYY-MM-DD.")] = None,
+    serve: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve it afterwards.")] = True,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print JSON (database, logins).")
+    ] = False,
+    force: Annotated[bool, typer.Option(help="Replace a database that holds data.")] = False,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+) -> None:
+    """Build a seeded synthetic clinic (and a small second one), print logins, serve it."""
+    from atlaxis.demo import build_demo
+
+    url, throwaway = _target(database)
+    _fresh(url, throwaway, force)
+    day = date.fromisoformat(as_of) if as_of else None
+    show = not json_out and sys.stderr.isatty()
+    if show:
+        with _progress_bar(patients) as bar:
+            task = bar.add_task("demo patients", total=patients + 8)
+            result = build_demo(
+                url,
+                patients=patients,
+                seed=seed,
+                as_of=day,
+                progress=lambda done, total: bar.update(task, completed=done),
+            )
+    else:
+        result = build_demo(url, patients=patients, seed=seed, as_of=day)
+    if json_out:
+        print_json({"database": url, "logins": [login.to_dict() for login in result.logins]})
+    else:
+        _print_logins(url, result)
+    if serve and not json_out:
+        _serve(url, host, port)
+
+
+def _print_logins(url: str, result: object) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from atlaxis.demo import DemoResult
+
+    assert isinstance(result, DemoResult)
+    table = Table(title=f"Demo logins (password for all: {result.logins[0].password})")
+    for column in ("email", "role", "clinic", "patient"):
+        table.add_column(column)
+    staff = [x for x in result.logins if x.role != "patient"]
+    patients = [x for x in result.logins if x.role == "patient"][:5]
+    for login in staff + patients:
+        table.add_row(login.email, login.role, login.clinic, str(login.patient_id or ""))
+    console = Console()
+    console.print(table)
+    console.print(
+        f"database: {url}  ({result.counts.get('diary_entries', 0)} diary entries, "
+        f"{result.counts.get('alerts', 0)} alerts; synthetic data only)"
+    )
+
+
+def _serve(url: str, host: str, port: int) -> None:
+    try:
+        import uvicorn
+
+        from atlaxis.config import load_settings
+        from atlaxis.web.app import create_app
+    except ImportError as exc:  # pragma: no cover - the web package not installed
+        typer.echo(f"cannot serve ({exc}); the database is ready at {url}", err=True)
+        return
+    app = create_app(load_settings(database_url=url, host=host, port=port))
+    typer.echo(f"serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
