@@ -16,7 +16,7 @@ install: $(STAMP)
 
 ## make run: set up, then start the app (the demo clinic, served on http://127.0.0.1:8000)
 run: install
-	$(BIN)/atlaxis tour
+	$(BIN)/atlaxis demo
 
 lint: install
 	$(BIN)/ruff check src tests bench
