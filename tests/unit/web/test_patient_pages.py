@@ -97,7 +97,7 @@ def test_checkin_page_renders_map_ratings_and_no_inline_script(
         assert f'name="{item}" value="10"' in html and f'name="{item}_n"' in html
     assert re.search(r"<script(?![^>]*\bsrc=)", html) is None  # CSP: no inline scripts
     assert "style=" not in html
-    assert "Same as last time" not in html  # nothing to copy yet
+    assert re.search(r'id="same" href="[^"]*" hidden', html)  # nothing to copy yet
 
 
 def test_no_js_checkin_is_stored_once_even_if_posted_twice(
@@ -129,7 +129,7 @@ def test_no_js_checkin_is_stored_once_even_if_posted_twice(
     assert entry.recalled is False
     after = client.get("/checkin?saved=1").text
     assert "Saved. Thank you." in after and "Check-ins today: 1" in after
-    assert "Same as last time" in after
+    assert re.search(r'id="same" href="[^"]*">Same as last time', after)
 
 
 def test_same_as_last_time_prefills_without_saving(

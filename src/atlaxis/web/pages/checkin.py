@@ -142,9 +142,12 @@ def local_today(uow: UnitOfWork, actor: Actor) -> date:
 
 
 def recent_entries(uow: UnitOfWork, actor: Actor, today: date) -> list[DiaryEntry]:
+    """The newest entry (for "same as last time"), then today's entries."""
     assert actor.patient_id is not None
-    start = today - timedelta(days=7)
-    return diary.list_diary(uow, actor, actor.patient_id, start=start, limit=20).items
+    pid = actor.patient_id
+    last = diary.list_diary(uow, actor, pid, limit=1).items
+    todays = diary.list_diary(uow, actor, pid, start=today, end=today, limit=50).items
+    return last + [e for e in todays if not last or e.id != last[0].id]
 
 
 def carry_json(entry: DiaryEntry | None) -> str:

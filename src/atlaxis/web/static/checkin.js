@@ -201,6 +201,7 @@
     q.push({ key: form.elements.idempotency_key.value || newKey(), payload: p });
     if (!store(q)) { form.submit(); return; }
     form.setAttribute("data-last", JSON.stringify({ items: p.items, body_map: p.body_map || [] }));
+    document.getElementById("same").hidden = false;
     form.elements.idempotency_key.value = newKey();
     reset(); say(msg("sending")); flush();
     window.scrollTo(0, 0);

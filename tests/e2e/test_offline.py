@@ -1,0 +1,68 @@
+"""The offline queue: an entry made without a network is kept on the phone and sent once the
+phone is back online; a retry after a lost response never stores it twice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from conftest import Server
+
+
+def _count(uow: Callable[[], Any], patient_id: int) -> int:
+    with uow() as u:
+        return len(u.diary.series(patient_id))
+
+
+def test_offline_entry_is_sent_once_when_back_online(
+    server: Server, phone: Any, sign_in: Callable[..., None], uow: Callable[[], Any]
+) -> None:
+    login = server.login_for("patient", 4)
+    page = phone.new_page()
+    sign_in(page, login)
+    page.goto(f"{server.base_url}/checkin")
+    before = _count(uow, login.patient_id)
+    phone.set_offline(True)
+    page.locator("#f-pain .scale label").nth(5).tap()
+    page.locator("#f-fatigue .scale label").nth(5).tap()
+    page.locator("#f-sleep_quality .scale label").nth(5).tap()
+    page.get_by_role("button", name="Save check-in").tap()
+    page.get_by_text("Saved on this phone").wait_for()
+    assert page.locator("#queue").inner_text().startswith("Check-ins waiting to be sent")
+    queued = page.evaluate("JSON.parse(localStorage.getItem('atlaxis.checkin.queue.v1')).length")
+    assert queued == 1
+    assert _count(uow, login.patient_id) == before
+    phone.set_offline(False)
+    page.get_by_text("Saved. Thank you.").first.wait_for()
+    page.wait_for_function("localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
+    assert _count(uow, login.patient_id) == before + 1
+    page.reload()  # nothing left to send: still exactly one
+    page.wait_for_timeout(500)
+    assert _count(uow, login.patient_id) == before + 1
+
+
+def test_lost_response_is_retried_without_duplicate(
+    server: Server, phone: Any, sign_in: Callable[..., None], uow: Callable[[], Any]
+) -> None:
+    login = server.login_for("patient", 5)
+    page = phone.new_page()
+    sign_in(page, login)
+    page.goto(f"{server.base_url}/checkin")
+    before = _count(uow, login.patient_id)
+    lost: list[str] = []
+
+    def reach_server_then_lose_answer(route: Any) -> None:
+        route.fetch()  # the server stores the entry ...
+        lost.append(route.request.headers["idempotency-key"])
+        route.abort("connectionreset")  # ... but the phone never hears back
+
+    page.route("**/checkin/entries", reach_server_then_lose_answer)
+    page.locator("#f-pain .scale label").nth(2).tap()
+    page.get_by_role("button", name="Save check-in").tap()
+    page.get_by_text("Saved on this phone").wait_for()
+    assert _count(uow, login.patient_id) == before + 1
+    page.unroute("**/checkin/entries")
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
+    assert len(lost) == 1
+    assert _count(uow, login.patient_id) == before + 1
