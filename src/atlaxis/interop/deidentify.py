@@ -109,19 +109,20 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def scrub(text: str, known: Iterable[str] = ()) -> str:
+def scrub(text: str, known: Iterable[str] = (), *, patterns: bool = True) -> str:
     """Remove obvious identifiers from free text.
 
     ``known`` holds this patient's own identifiers (names, record number, e-mail, phone),
     removed wherever they appear (whole words, any case). Then e-mail addresses, URLs, IP
     addresses, SSN-like numbers, dates, phone numbers and long digit runs (ZIP codes, record
     and account numbers) are replaced. Names of other people cannot be found reliably:
-    notes stay out of exports unless a clinic asks for them.
+    notes stay out of exports unless a clinic asks for them. ``patterns=False`` removes only
+    the known identifiers (for structured text such as JSON measurements).
     """
     out = text
     for value in sorted({k.strip() for k in known if k and len(k.strip()) >= 2}, key=len,
                         reverse=True):
         out = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "[REDACTED]", out, flags=re.IGNORECASE)
-    for pattern, replacement in _PATTERNS:
+    for pattern, replacement in _PATTERNS if patterns else ():
         out = pattern.sub(replacement, out)
     return out
