@@ -252,3 +252,36 @@ def test_invalid_column_raises_invalid_answers(instrument: Instrument, data: st.
     good = data.draw(valid_value(item), label="good")
     with pytest.raises(InvalidAnswers):
         score_many(instrument, {item.id: _object_column([good, bad, None])})
+
+
+def _always_invalid(item: Item) -> list[Any]:
+    """Fixed invalid values for ``item``'s type: bools for numbers, numeric strings,
+    NaN/inf, nested objects (DESIGN.md: every invalid answer is an error)."""
+    nested = [{"value": 1}, [[1]]]
+    if item.type == "boolean":
+        return [1, 0, "true", "1", math.nan, *nested]
+    if item.type == "multi_choice":
+        return [1, "1", math.nan, {"value": 1}, [math.inf], [True]]
+    if item.type in ("time", "date"):
+        return [1, True, math.nan, *nested]
+    if item.type == "text":
+        return [1, True, *nested]
+    numeric_codes = item.type in ("integer", "decimal") or all(
+        isinstance(o.code, int) for o in item.options
+    )
+    strings = ["1", "1.0", " 2"] if numeric_codes else ["YES", "Never"]
+    return [True, False, math.nan, math.inf, -math.inf, *strings, *nested]
+
+
+@EVERY_INSTRUMENT
+def test_every_invalid_kind_is_listed_for_every_item(instrument: Instrument) -> None:
+    longest = max(len(_always_invalid(item)) for item in instrument.items)
+    for k in range(longest):
+        answers = {
+            item.id: _always_invalid(item)[k % len(_always_invalid(item))]
+            for item in instrument.items
+        }
+        with pytest.raises(InvalidAnswers) as err:
+            score(instrument, {**answers, "no_such_item": 1})
+        fields = {p.field for p in err.value.problems}
+        assert fields == {*instrument.item_ids, "no_such_item"}, answers

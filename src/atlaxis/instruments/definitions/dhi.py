@@ -33,8 +33,8 @@ WHITNEY_2004 = Source(
     "Whitney SL, Wrisley DM, Brown KE, Furman JM. Is perception of handicap related to "
     "functional performance in persons with vestibular dysfunction? Otol Neurotol "
     "2004;25(2):139-143.",
-    note="Bands 0-30 mild, 31-60 moderate, 61-100 severe (read in the abstract; author list, "
-    "title and pages not checked).",
+    note="Bands 0-30 mild, 31-60 moderate, 61-100 severe, read in the PubMed abstract "
+    "(Otol Neurotol 2004 Mar;25(2):139-43, doi:10.1097/00129492-200403000-00010).",
 )
 TRUE_CHANGE = Source(
     "Jacobson GP, Newman CW 1990 (as quoted by secondary sources): an 18-point change is "
@@ -44,7 +44,9 @@ TRUE_CHANGE = Source(
 RETEST = Source(
     "Jacobson GP, Newman CW 1990: test-retest r = 0.97.",
     evidence="unverified",
-    note="Not read in the paper. The Dutch DHI reports ICC 0.94-0.99 (Vereeck et al., B-ENT).",
+    note="The paper's abstract (read) says only that test-retest reliability was high; the "
+    "value 0.97 was not read in the paper. The Dutch DHI reports ICC 0.94-0.99 (Vereeck et "
+    "al., B-ENT). No baseline SD was found, so no reliable-change threshold is derived.",
 )
 
 DHI_LICENCE = Licence(

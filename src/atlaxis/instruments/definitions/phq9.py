@@ -35,7 +35,8 @@ DCTMD_MANUAL = Source(
 PFIZER = Licence(
     holder="Pfizer Inc.",
     ship_text=True,
-    note="Copyright Pfizer Inc. No permission required to reproduce, translate, display or distribute.",
+    note="Copyright Pfizer Inc. No permission required to reproduce, translate, display or "
+    "distribute.",
 )
 
 FREQUENCY = ("Not at all", "Several days", "More than half the days", "Nearly every day")
@@ -85,7 +86,9 @@ INSTRUMENT = Instrument(
     instructions=_STEM,
     recall_period="last 2 weeks",
     items=tuple(
-        Item(id=str(k + 1), text=text, type="choice", options=choice_options(FREQUENCY), loinc=loinc)
+        Item(
+            id=str(k + 1), text=text, type="choice", options=choice_options(FREQUENCY), loinc=loinc
+        )
         for k, (text, loinc) in enumerate(_TEXTS)
     ),
     scoring=Scoring(
@@ -112,7 +115,10 @@ INSTRUMENT = Instrument(
             "mcid",
             5.0,
             "points",
-            Source("Commonly cited 5-point change for PHQ-9 (Kroenke 2001 follow-up literature).", "unverified"),
+            Source(
+                "Commonly cited 5-point change for PHQ-9 (Kroenke 2001 follow-up literature).",
+                "unverified",
+            ),
         ),
     ),
     loinc_panel="44249-1",

@@ -50,7 +50,10 @@ COMPONENT_RULES = Source(
     note=(
         "Component cut-points read in two public implementations that follow Buysse 1989 "
         "(awell-health/awell-score src/scores/psqi; LCBC-UiO/questionnaires), not in the "
-        "paper's appendix. Half-open intervals and the 5j rule are atlaxis decisions."
+        "paper's appendix. Half-open intervals are an atlaxis decision. 5j: the Pittsburgh "
+        "scoring instructions (as reprinted) say that since 20 May 2005, on Dr Buysse's "
+        "instruction, 5j scores 0 when its value or its description is missing; atlaxis has "
+        "no description field, so a missing 5j value scores 0."
     ),
 )
 CUTOFF = Source(
