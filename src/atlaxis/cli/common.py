@@ -23,12 +23,35 @@ def read_json(source: str, what: str = "answers") -> Any:
             f"cannot read {what}", problems=[Problem(source, "not UTF-8 text")]
         ) from None
     try:
-        return json.loads(text)
+        return json.loads(
+            text, object_pairs_hook=_no_duplicates(source), parse_constant=_no_constant
+        )
     except json.JSONDecodeError as exc:
         raise ValidationError(
             f"{what} are not valid JSON",
             problems=[Problem(source, f"{exc.msg} at line {exc.lineno} column {exc.colno}")],
         ) from None
+
+
+def _no_duplicates(source: str) -> Any:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise ValidationError(
+                    "duplicate key in JSON",
+                    problems=[Problem(key, f"given more than once in {source}")],
+                )
+            seen[key] = value
+        return seen
+
+    return hook
+
+
+def _no_constant(name: str) -> Any:
+    raise ValidationError(
+        "invalid number in JSON", problems=[Problem(name, "NaN and Infinity are not allowed")]
+    )
 
 
 def print_json(data: Any) -> None:

@@ -45,7 +45,9 @@ def _scored_items(instrument: Instrument) -> tuple[str, ...]:
     if sc.total_items:
         return sc.total_items
     return tuple(
-        i.id for i in instrument.items if i.type in ("choice", "integer", "decimal", "boolean", "multi_choice")
+        i.id
+        for i in instrument.items
+        if i.type in ("choice", "integer", "decimal", "boolean", "multi_choice")
     )
 
 
@@ -63,7 +65,9 @@ def _subscale_value(sub: Subscale, points: Mapping[str, float]) -> float | None:
     return raw / sub.divisor * sub.weight
 
 
-def _pool(values: Sequence[float], n_items: int, max_missing: int, prorate: bool, mean: bool) -> float | None:
+def _pool(
+    values: Sequence[float], n_items: int, max_missing: int, prorate: bool, mean: bool
+) -> float | None:
     missing = n_items - len(values)
     if missing > max_missing or not values:
         return None
@@ -93,14 +97,24 @@ def score_declarative(instrument: Instrument, answers: Mapping[str, Any]) -> Sco
         total = _pool(values, len(ids), sc.max_missing, sc.prorate, sc.total == "mean_items")
     elif sc.total == "sum_subscales":
         vals = [subscales[s.name] for s in sc.subscales if s.in_total]
-        total = None if any(v is None for v in vals) else float(sum(v for v in vals if v is not None))
+        total = (
+            None if any(v is None for v in vals) else float(sum(v for v in vals if v is not None))
+        )
     elif sc.total == "mean_subscales":
         vals = [subscales[s.name] for s in sc.subscales if s.in_total]
-        total = None if any(v is None for v in vals) else sum(v for v in vals if v is not None) / len(vals)
+        total = (
+            None
+            if any(v is None for v in vals)
+            else sum(v for v in vals if v is not None) / len(vals)
+        )
     else:  # pragma: no cover - custom instruments never reach here
         raise ValueError(f"{instrument.id}: custom total needs a custom scorer")
     missing = [i.id for i in instrument.items if i.id not in answers and i.required]
-    band = instrument.interpretation.band_for(total) if (instrument.interpretation and total is not None) else None
+    band = (
+        instrument.interpretation.band_for(total)
+        if (instrument.interpretation and total is not None)
+        else None
+    )
     flagger = instrument.extra.get("flagger")
     flags: list[str] = list(flagger(answers, total)) if flagger else []
     return ScoreResult(
@@ -140,7 +154,9 @@ def _column(values: Any, n: int | None, item_id: str) -> npt.NDArray[Any]:
     else:
         arr = np.asarray(values)
     if arr.ndim != 1:
-        raise InvalidAnswers("columns must be 1-D", problems=[Problem(item_id, f"got shape {arr.shape}")])
+        raise InvalidAnswers(
+            "columns must be 1-D", problems=[Problem(item_id, f"got shape {arr.shape}")]
+        )
     if n is not None and arr.shape[0] != n:
         raise InvalidAnswers(
             "columns must have equal length",
@@ -284,7 +300,9 @@ def _batch_pool(
     return total
 
 
-def points_matrix(instrument: Instrument, columns: Mapping[str, Any]) -> tuple[dict[str, FloatArray], int]:
+def points_matrix(
+    instrument: Instrument, columns: Mapping[str, Any]
+) -> tuple[dict[str, FloatArray], int]:
     """Validate columns and map them to points; raise one error listing every problem."""
     problems: list[Problem] = []
     n: int | None = None
