@@ -103,8 +103,10 @@ def to_bundle(
 ) -> dict[str, Any]:
     """A transaction Bundle of ``resources``; ``scope`` (the clinic slug) seeds the uuids."""
     items = list(resources)
-    urls = {f"{r['resourceType']}/{r['id']}": bundle_uuid(scope, f"{r['resourceType']}/{r['id']}")
-            for r in items}
+    urls = {
+        f"{r['resourceType']}/{r['id']}": bundle_uuid(scope, f"{r['resourceType']}/{r['id']}")
+        for r in items
+    }
     entries = []
     for resource in items:
         if validate:

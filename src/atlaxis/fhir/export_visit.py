@@ -94,21 +94,37 @@ class _Findings:
         leg = checks.leg_check
         if leg is not None:
             parts = [
-                {"code": concept(VISIT_FINDING_SYSTEM, "leg-check-side"),
-                 "valueCodeableConcept": concept(SIDE_SYSTEM, leg.side.value)},
-                {"code": concept(VISIT_FINDING_SYSTEM, "leg-check-position"),
-                 "valueString": leg.position},
+                {
+                    "code": concept(VISIT_FINDING_SYSTEM, "leg-check-side"),
+                    "valueCodeableConcept": concept(SIDE_SYSTEM, leg.side.value),
+                },
+                {
+                    "code": concept(VISIT_FINDING_SYSTEM, "leg-check-position"),
+                    "valueString": leg.position,
+                },
             ]
             if leg.entered_as:
-                parts.append({"code": concept(VISIT_FINDING_SYSTEM, "leg-check-entered-as"),
-                              "valueString": leg.entered_as})
-            self.add(f"{phase}-leg-check", f"Leg check {when} adjustment",
-                     valueQuantity=quantity("_mm", leg.mm), component=parts)
+                parts.append(
+                    {
+                        "code": concept(VISIT_FINDING_SYSTEM, "leg-check-entered-as"),
+                        "valueString": leg.entered_as,
+                    }
+                )
+            self.add(
+                f"{phase}-leg-check",
+                f"Leg check {when} adjustment",
+                valueQuantity=quantity("_mm", leg.mm),
+                component=parts,
+            )
         if checks.posture:
-            self.add(f"{phase}-posture", f"Posture {when} adjustment", component=[
-                {"code": concept(POSTURE_SYSTEM, k), "valueQuantity": quantity(k, v)}
-                for k, v in checks.posture.items()
-            ])
+            self.add(
+                f"{phase}-posture",
+                f"Posture {when} adjustment",
+                component=[
+                    {"code": concept(POSTURE_SYSTEM, k), "valueQuantity": quantity(k, v)}
+                    for k, v in checks.posture.items()
+                ],
+            )
         if checks.radiographic or checks.radiographic_method:
             fields: dict[str, Any] = {}
             if checks.radiographic_method:
@@ -118,11 +134,18 @@ class _Findings:
                     {"code": concept(RADIOGRAPHIC_SYSTEM, k), "valueQuantity": quantity("_deg", v)}
                     for k, v in checks.radiographic.items()
                 ]
-            self.add(f"{phase}-radiographic", f"Radiographic angles {when} adjustment",
-                     kind="imaging", **fields)
+            self.add(
+                f"{phase}-radiographic",
+                f"Radiographic angles {when} adjustment",
+                kind="imaging",
+                **fields,
+            )
         if checks.thermography_pattern:
-            self.add(f"{phase}-thermography", f"Thermography pattern {when} adjustment",
-                     valueString=checks.thermography_pattern)
+            self.add(
+                f"{phase}-thermography",
+                f"Thermography pattern {when} adjustment",
+                valueString=checks.thermography_pattern,
+            )
 
     def visit_level(self) -> None:
         v = self.visit

@@ -85,7 +85,12 @@ def export_patient_bundle(
     record = patient_record(uow, patient, alerts=actor.role is not Role.PATIENT)
     bundle = to_bundle(patient_resources(record), _slug(uow, clinic_id), validate=validate)
     audit.record(
-        uow, actor, "export", "patient", patient_id, patient_id,
+        uow,
+        actor,
+        "export",
+        "patient",
+        patient_id,
+        patient_id,
         {"format": "fhir-bundle", "resources": len(bundle["entry"])},
     )
     return bundle
@@ -134,7 +139,11 @@ def export_clinic_ndjson(
                 progress(1)
         counts = dict(sorted(writer.counts.items()))
     audit.record(
-        uow, actor, "export", "clinic", scope,
+        uow,
+        actor,
+        "export",
+        "clinic",
+        scope,
         detail={"format": "fhir-ndjson", "patients": patients, "resources": sum(counts.values())},
     )
     return counts
