@@ -107,7 +107,10 @@ def export_redcap(
     try:
         with db.uow(read_only=True) as uow:
             text, n = export_redcap_records(
-                uow, Actor.system(), chosen, secret=settings.secret_key,
+                uow,
+                Actor.system(),
+                chosen,
+                secret=settings.secret_key,
                 require_consent=not all_patients,
             )
             _write(records, text)
@@ -177,8 +180,12 @@ def export_research(
     try:
         with db.uow(read_only=True) as uow:
             summary = run(
-                uow, Actor.system(), out, secret=settings.secret_key,
-                fmt="csv" if fmt == "csv" else "parquet", include_notes=include_notes,
+                uow,
+                Actor.system(),
+                out,
+                secret=settings.secret_key,
+                fmt="csv" if fmt == "csv" else "parquet",
+                include_notes=include_notes,
                 require_consent=not all_patients,
             )
             uow.commit()

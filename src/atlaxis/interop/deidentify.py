@@ -29,8 +29,25 @@ OFFSET_DAYS = 365
 
 #: three-digit ZIP areas with ≤ 20,000 people (2000 Census), per HHS 2012 guidance §2.4.1
 RESTRICTED_ZIP3 = frozenset(
-    {"036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831",
-     "878", "879", "884", "890", "893"}
+    {
+        "036",
+        "059",
+        "063",
+        "102",
+        "203",
+        "556",
+        "692",
+        "790",
+        "821",
+        "823",
+        "830",
+        "831",
+        "878",
+        "879",
+        "884",
+        "890",
+        "893",
+    }
 )
 
 
@@ -104,8 +121,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     ),
     (re.compile(r"(?:\+?\d[\s().-]*){7,}\d"), "[PHONE]"),
     (re.compile(r"\b[A-Za-z]{0,4}[-#]?\d{5,}\b"), "[NUMBER]"),
-    (re.compile(r"\b(?:mrn|record|acct|account|chart)\s*(?:no\.?|number|#)?\s*[:#]?\s*\S+",
-                re.IGNORECASE), "[ID]"),
+    (
+        re.compile(
+            r"\b(?:mrn|record|acct|account|chart)\s*(?:no\.?|number|#)?\s*[:#]?\s*\S+",
+            re.IGNORECASE,
+        ),
+        "[ID]",
+    ),
 )
 
 
@@ -120,8 +142,9 @@ def scrub(text: str, known: Iterable[str] = (), *, patterns: bool = True) -> str
     the known identifiers (for structured text such as JSON measurements).
     """
     out = text
-    for value in sorted({k.strip() for k in known if k and len(k.strip()) >= 2}, key=len,
-                        reverse=True):
+    for value in sorted(
+        {k.strip() for k in known if k and len(k.strip()) >= 2}, key=len, reverse=True
+    ):
         out = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "[REDACTED]", out, flags=re.IGNORECASE)
     for pattern, replacement in _PATTERNS if patterns else ():
         out = pattern.sub(replacement, out)

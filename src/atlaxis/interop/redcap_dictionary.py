@@ -68,9 +68,7 @@ def _calc_ready(instrument: Instrument, item: Item) -> bool:
 def _scored_ids(instrument: Instrument) -> tuple[str, ...]:
     if instrument.scoring.total_items:
         return instrument.scoring.total_items
-    return tuple(
-        i.id for i in instrument.items if i.type in (*_NUMERIC_TYPES, "multi_choice")
-    )
+    return tuple(i.id for i in instrument.items if i.type in (*_NUMERIC_TYPES, "multi_choice"))
 
 
 def _sum_formula(

@@ -153,9 +153,7 @@ def read_dictionary(text: str, source: str = "dictionary") -> list[tuple[int, Ro
             "empty REDCap data dictionary", problems=[Problem(source, "the file has no header")]
         ) from None
     except csv.Error as exc:
-        raise ValidationError(
-            "not a CSV file", problems=[Problem(source, str(exc))]
-        ) from None
+        raise ValidationError("not a CSV file", problems=[Problem(source, str(exc))]) from None
     header = [h.strip() for h in header]
     if tuple(header) != COLUMNS:
         raise ValidationError(
@@ -171,9 +169,7 @@ def read_dictionary(text: str, source: str = "dictionary") -> list[tuple[int, Ro
             if len(values) != len(COLUMNS):
                 raise ValidationError(
                     "malformed REDCap data dictionary",
-                    problems=[
-                        Problem(f"row {line}", f"has {len(values)} columns, expected 18")
-                    ],
+                    problems=[Problem(f"row {line}", f"has {len(values)} columns, expected 18")],
                 )
             rows.append((line, dict(zip(COLUMNS, (v.strip() for v in values), strict=True))))
     except csv.Error as exc:

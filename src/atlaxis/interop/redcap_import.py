@@ -145,8 +145,9 @@ def _refusals(line: int, row: rf.Row, problems: _Problems) -> bool:
     before = len(problems.items)
     if row[rf.IDENTIFIER].lower() == "y":
         problems.add(
-            line, var, "identifier fields are not imported: atlaxis keeps identity in the "
-            "patient record only",
+            line,
+            var,
+            "identifier fields are not imported: atlaxis keeps identity in the patient record only",
         )
     if row[rf.MATRIX_RANKING].lower() == "y":
         problems.add(line, var, "matrix ranking is not supported")
@@ -239,8 +240,12 @@ def _scoring(form: _Form, problems: _Problems) -> tuple[Scoring, bool]:
             total = _items_total(form, line, var, calc, ids, missing, problems)
         else:
             subs[var] = Subscale(
-                _item_id(form.name, var), tuple(ids), divisor=calc.divisor,
-                weight=calc.weight, max_missing=missing, in_total=False,
+                _item_id(form.name, var),
+                tuple(ids),
+                divisor=calc.divisor,
+                weight=calc.weight,
+                max_missing=missing,
+                in_total=False,
             )
     if total is None:
         return Scoring(total="sum_items", subscales=tuple(subs.values())), False
@@ -250,11 +255,17 @@ def _scoring(form: _Form, problems: _Problems) -> tuple[Scoring, bool]:
 
 
 def _items_total(
-    form: _Form, line: int, var: str, calc: Calc, ids: list[str], missing: int,
+    form: _Form,
+    line: int,
+    var: str,
+    calc: Calc,
+    ids: list[str],
+    missing: int,
     problems: _Problems,
 ) -> Scoring | None:
     rule = (
-        "REDCap sum(): blank items are ignored" if calc.ignore_blanks
+        "REDCap sum(): blank items are ignored"
+        if calc.ignore_blanks
         else "every item is needed (REDCap arithmetic is blank when an item is blank)"
     )
     if calc.weight == 1.0 and calc.divisor == 1.0:
@@ -319,9 +330,7 @@ def import_dictionary(
     return ImportResult([i for i in instruments if i is not None], skipped)
 
 
-def _instrument(
-    form: _Form, new_id: str, source: str, problems: _Problems
-) -> Instrument | None:
+def _instrument(form: _Form, new_id: str, source: str, problems: _Problems) -> Instrument | None:
     if not form.items:
         problems.add(form.line, form.name, f"form {form.name!r} has no importable fields")
         return None

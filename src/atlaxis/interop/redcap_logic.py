@@ -40,8 +40,11 @@ def _literal(value: bool | int | float | str) -> str:
     return f"'{value}'"
 
 
-def branching_logic(conditions: tuple[EnableWhen, ...], variable: Callable[[str], str],
-                    item_type: Callable[[str], str]) -> str:
+def branching_logic(
+    conditions: tuple[EnableWhen, ...],
+    variable: Callable[[str], str],
+    item_type: Callable[[str], str],
+) -> str:
     """REDCap logic for an item's conditions (all must hold)."""
     parts = []
     for cond in conditions:
@@ -88,9 +91,7 @@ def parse_branching(text: str, ctx: LogicContext) -> tuple[tuple[EnableWhen, ...
     return tuple(conditions), None
 
 
-def _condition(
-    match: re.Match[str], ctx: LogicContext
-) -> tuple[EnableWhen | None, str | None]:
+def _condition(match: re.Match[str], ctx: LogicContext) -> tuple[EnableWhen | None, str | None]:
     var, code, op = match["var"], match["code"], _OPS_IN[match["op"]]
     raw = match["sq"] if match["sq"] is not None else match["dq"]
     if raw is None:

@@ -68,8 +68,9 @@ def _answer_cells(instrument: Instrument, item: Item, value: Any, shift: int) ->
     var = rd.item_variable(instrument, item.id)
     if item.type == "multi_choice":
         chosen = set(value or [])
-        return {rd.checkbox_column(var, o.code): "1" if o.code in chosen else "0"
-                for o in item.options}
+        return {
+            rd.checkbox_column(var, o.code): "1" if o.code in chosen else "0" for o in item.options
+        }
     if value is None:
         return {var: ""}
     if item.type == "boolean":

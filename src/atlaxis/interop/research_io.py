@@ -47,8 +47,13 @@ class _ParquetTable:
     def __init__(self, path: Path, table: Table, columns: list[str]) -> None:
         import pyarrow as pa
 
-        types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-                 "boolean": pa.bool_(), "date": pa.date32()}
+        types = {
+            "string": pa.string(),
+            "integer": pa.int64(),
+            "number": pa.float64(),
+            "boolean": pa.bool_(),
+            "date": pa.date32(),
+        }
         spec = {c.name: c.type for c in table.columns}
         self.kinds = spec
         self.schema = pa.schema([(c, types[spec[c]]) for c in columns])
@@ -138,8 +143,11 @@ def codebook_markdown(
         "Method: HIPAA Privacy Rule Safe Harbor (45 CFR §164.514(b)(2)) with keyed "
         "pseudonyms (HMAC-SHA256, clinic secret) and per-patient date shifts that keep "
         "intervals. Free-text notes are "
-        + ("included, scrubbed of obvious identifiers (review before sharing)."
-           if include_notes else "not included."),
+        + (
+            "included, scrubbed of obvious identifiers (review before sharing)."
+            if include_notes
+            else "not included."
+        ),
         "",
         *(f"- {k}: {v}" for k, v in summary.items()),
         "",
@@ -153,8 +161,15 @@ def codebook_markdown(
         *(f"| {name} | {what} |" for name, what in SAFE_HARBOR),
     ]
     for t in TABLES:
-        lines += ["", f"## {t.name} ({counts.get(t.name, 0)} rows)", "", t.description, "",
-                  "| Column | Type | Description |", "|---|---|---|"]
+        lines += [
+            "",
+            f"## {t.name} ({counts.get(t.name, 0)} rows)",
+            "",
+            t.description,
+            "",
+            "| Column | Type | Description |",
+            "|---|---|---|",
+        ]
         lines += [
             f"| {c.name} | {c.type} | {c.description} |"
             for c in t.columns

@@ -45,7 +45,11 @@ class _Patient:
         self.care_start: date | None = min(starts) if starts else None
         self.include_notes = include_notes
         self.known = [
-            p.given_name, p.family_name, p.display_name, p.record_number, p.email or "",
+            p.given_name,
+            p.family_name,
+            p.display_name,
+            p.record_number,
+            p.email or "",
             p.phone or "",
         ]
 
@@ -104,20 +108,32 @@ def _assessments(rec: PatientRecords, ctx: _Patient) -> tuple[list[Row], list[Ro
     for a in rec.assessments:
         apid = ctx.keys.pseudonym("assessment", a.id, "a")
         result = a.result or {}
-        rows.append({
-            "patient_pid": ctx.pid, "assessment_pid": apid, "instrument": a.instrument,
-            "version": a.version or result.get("version", ""), "taken_on": ctx.day(a.taken_at),
-            "study_day": ctx.study_day(a.taken_at), "total": a.total,
-            "band": result.get("band") or "", "complete": bool(result.get("complete")),
-            "flags": ";".join(result.get("flags") or []),
-            "subscales": json.dumps(result.get("subscales") or {}, sort_keys=True),
-        })
+        rows.append(
+            {
+                "patient_pid": ctx.pid,
+                "assessment_pid": apid,
+                "instrument": a.instrument,
+                "version": a.version or result.get("version", ""),
+                "taken_on": ctx.day(a.taken_at),
+                "study_day": ctx.study_day(a.taken_at),
+                "total": a.total,
+                "band": result.get("band") or "",
+                "complete": bool(result.get("complete")),
+                "flags": ";".join(result.get("flags") or []),
+                "subscales": json.dumps(result.get("subscales") or {}, sort_keys=True),
+            }
+        )
         definition = _instrument(a.instrument)
         for item_id, value in sorted(a.answers.items()):
-            items.append({
-                "patient_pid": ctx.pid, "assessment_pid": apid, "instrument": a.instrument,
-                "item": item_id, "value": _answer(definition, item_id, value, ctx),
-            })
+            items.append(
+                {
+                    "patient_pid": ctx.pid,
+                    "assessment_pid": apid,
+                    "instrument": a.instrument,
+                    "item": item_id,
+                    "value": _answer(definition, item_id, value, ctx),
+                }
+            )
     return rows, items
 
 
@@ -145,14 +161,18 @@ def _checks(value: Any) -> str:
 def _visits(rec: PatientRecords, ctx: _Patient) -> list[Row]:
     return [
         {
-            "patient_pid": ctx.pid, "date": ctx.day(v.occurred_at),
-            "study_day": ctx.study_day(v.occurred_at), "technique": ctx.clean(v.technique),
-            "decision": v.decision.value, "listing": ctx.clean(v.listing),
+            "patient_pid": ctx.pid,
+            "date": ctx.day(v.occurred_at),
+            "study_day": ctx.study_day(v.occurred_at),
+            "technique": ctx.clean(v.technique),
+            "decision": v.decision.value,
+            "listing": ctx.clean(v.listing),
             "rule_applied": ctx.clean(v.rule_applied),
             "reaction": "" if v.reaction is None else v.reaction.value,
             "pre_checks": scrub(_checks(v.pre_checks), ctx.known, patterns=False),
             "post_checks": scrub(_checks(v.post_checks), ctx.known, patterns=False),
-            "notes": ctx.text(v.notes), "reaction_note": ctx.text(v.reaction_note),
+            "notes": ctx.text(v.notes),
+            "reaction_note": ctx.text(v.reaction_note),
         }
         for v in rec.visits
     ]
@@ -164,16 +184,24 @@ def patient_rows(rec: PatientRecords, keys: Keys, include_notes: bool) -> dict[s
     p = rec.patient
     assessments, items = _assessments(rec, ctx)
     return {
-        "patients": [{
-            "patient_pid": ctx.pid, "site_pid": keys.pseudonym("clinic", p.clinic_id, "s"),
-            "sex": p.sex.value, "age_at_care_start": age_group(p.birth_date, ctx.care_start),
-            "n_episodes": len(rec.episodes),
-        }],
+        "patients": [
+            {
+                "patient_pid": ctx.pid,
+                "site_pid": keys.pseudonym("clinic", p.clinic_id, "s"),
+                "sex": p.sex.value,
+                "age_at_care_start": age_group(p.birth_date, ctx.care_start),
+                "n_episodes": len(rec.episodes),
+            }
+        ],
         "episodes": [
             {
-                "patient_pid": ctx.pid, "episode": k + 1, "care_start": ctx.day(e.care_start),
-                "ended_on": ctx.day(e.ended_on), "study_day": ctx.study_day(e.care_start),
-                "conditions": _codes(e.conditions), "goals": ctx.text("; ".join(e.goals)),
+                "patient_pid": ctx.pid,
+                "episode": k + 1,
+                "care_start": ctx.day(e.care_start),
+                "ended_on": ctx.day(e.ended_on),
+                "study_day": ctx.study_day(e.care_start),
+                "conditions": _codes(e.conditions),
+                "goals": ctx.text("; ".join(e.goals)),
             }
             for k, e in enumerate(sorted(rec.episodes, key=lambda e: e.care_start))
         ],
@@ -183,17 +211,25 @@ def patient_rows(rec: PatientRecords, keys: Keys, include_notes: bool) -> dict[s
         "visits": _visits(rec, ctx),
         "cotherapies": [
             {
-                "patient_pid": ctx.pid, "kind": c.kind.value, "started_on": ctx.day(c.started_on),
-                "ended_on": ctx.day(c.ended_on), "study_day": ctx.study_day(c.started_on),
-                "name": ctx.text(c.name), "dose": ctx.text(c.dose),
+                "patient_pid": ctx.pid,
+                "kind": c.kind.value,
+                "started_on": ctx.day(c.started_on),
+                "ended_on": ctx.day(c.ended_on),
+                "study_day": ctx.study_day(c.started_on),
+                "name": ctx.text(c.name),
+                "dose": ctx.text(c.dose),
             }
             for c in rec.cotherapies
         ],
         "alerts": [
             {
-                "patient_pid": ctx.pid, "raised_on": ctx.day(a.raised_at),
-                "study_day": ctx.study_day(a.raised_at), "code": a.code, "kind": a.kind,
-                "severity": a.severity.value, "acknowledged": a.acknowledged_at is not None,
+                "patient_pid": ctx.pid,
+                "raised_on": ctx.day(a.raised_at),
+                "study_day": ctx.study_day(a.raised_at),
+                "code": a.code,
+                "kind": a.kind,
+                "severity": a.severity.value,
+                "acknowledged": a.acknowledged_at is not None,
             }
             for a in rec.alerts
         ],

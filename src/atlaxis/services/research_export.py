@@ -119,10 +119,18 @@ def export_research(
     }
     files = writer.close(summary)
     audit.record(
-        uow, actor, "export", "research", detail={
-            "format": fmt, "patients": len(ids), "left_out": left_out,
-            "include_notes": include_notes, "require_consent": require_consent,
-            "rows": dict(writer.counts), "clinics": len(clinics),
+        uow,
+        actor,
+        "export",
+        "research",
+        detail={
+            "format": fmt,
+            "patients": len(ids),
+            "left_out": left_out,
+            "include_notes": include_notes,
+            "require_consent": require_consent,
+            "rows": dict(writer.counts),
+            "clinics": len(clinics),
         },
     )
     return ExportSummary(len(ids), left_out, dict(writer.counts), files)
@@ -155,9 +163,15 @@ def export_redcap_records(
     rows = list(_record_inputs(uow, ids, keys, {i.id for i in instruments}))
     text = export_records(instruments, rows)
     audit.record(
-        uow, actor, "export", "redcap_records", detail={
-            "instruments": [i.id for i in instruments], "patients": len(ids),
-            "left_out": left_out, "rows": len(rows),
+        uow,
+        actor,
+        "export",
+        "redcap_records",
+        detail={
+            "instruments": [i.id for i in instruments],
+            "patients": len(ids),
+            "left_out": left_out,
+            "rows": len(rows),
         },
     )
     return text, len(rows)
