@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "atlaxis.cli.platform_cmd",
     "atlaxis.cli.server_cmd",
     "atlaxis.cli.exchange_cmd",
+    "atlaxis.cli.exchange_fhir_cmd",
 )
 
 

@@ -82,7 +82,7 @@ class _Writer:
         for p in exc.problems:
             self.issues.add(where, p.field, p.message, p.allowed)
 
-    def external(self, key: str) -> tuple[int, str] | None:
+    def external(self, key: str, where: str) -> tuple[int, str] | None:
         """A patient the input refers to but does not hold: look it up in the clinic once."""
         who = self.externals.get(key)
         if who is None or key in self.missing:
@@ -98,7 +98,12 @@ class _Writer:
             found = self.uow.patients.by_record_number(self.clinic_id, who.record_number)
         if found is None or found.id is None:
             self.missing.add(key)
-            self.issues.add(key, "", "no such patient in this clinic (nor in the input)")
+            self.issues.add(
+                where,
+                "subject",
+                f"{key}: no such patient in this clinic (nor in the "
+                "input); later records naming it are not listed",
+            )
             return None
         self.patients[key] = (found.id, found.timezone)
         return self.patients[key]
@@ -108,7 +113,7 @@ class _Writer:
             if isinstance(record, PatientIn):
                 self.patient(record)
                 return
-            pid = self.patients.get(record.patient) or self.external(record.patient)
+            pid = self.patients.get(record.patient) or self.external(record.patient, record.where)
             if pid is None:
                 return  # the patient's own problem is reported already
             if isinstance(record, AssessmentIn):
