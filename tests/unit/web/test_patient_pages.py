@@ -202,3 +202,50 @@ def test_json_twin_is_idempotent_and_needs_csrf_header(
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem")
     with uow_factory(read_only=True) as uow:
         assert len(uow.diary.page(patient.id, limit=10)) == 1
+
+
+def _add_entries(client: TestClient, days: list[tuple[str, str, list[str]]]) -> None:
+    token = _csrf(client.get("/checkin").text)
+    for i, (day, pain, sites) in enumerate(days):
+        body = {"date": day, "items": {"pain": int(pain), "fatigue": 6}, "body_map": sites}
+        if sites:
+            body["note"] = "=cmd|' /C calc'!A0" if i == 0 else "ok"
+        headers = {"X-CSRF-Token": token, "Idempotency-Key": f"e{i}"}
+        assert client.post("/checkin/entries", json=body, headers=headers).status_code == 201
+
+
+def test_me_page_shows_trend_weekly_estimate_and_downloads(patient_client: PatientClient) -> None:
+    client, _ = patient_client
+    today = datetime.now(UTC).date()
+    _add_entries(
+        client,
+        [
+            (today.isoformat(), "6", ["neck", "lower_back"]),
+            ((today - timedelta(days=1)).isoformat(), "4", []),
+        ],
+    )
+    page = client.get("/me")
+    assert page.status_code == 200
+    html = page.text
+    assert 'role="img"' in html and "Pain, tiredness and sleep" in html  # the trend chart
+    assert "Weekly pain areas and symptom severity" in html
+    assert "No questionnaire results yet." in html
+    csv_text = client.get("/me/diary.csv")
+    assert csv_text.headers["content-disposition"].startswith("attachment;")
+    lines = csv_text.text.strip().splitlines()
+    assert lines[0].startswith("date,time,recalled,pain,fatigue")
+    assert len(lines) == 3
+    assert "neck;lower_back" in csv_text.text
+    assert ",'=cmd" in csv_text.text  # a formula-like note is neutralised for spreadsheets
+    data = client.get("/me/data.json").json()
+    assert [e["items"]["pain"] for e in data["diary"]] == [4, 6]  # oldest first
+    assert client.get("/me/scores.csv").text.startswith("instrument,taken_at,total")
+
+
+def test_me_needs_a_patient(client: TestClient, factory: Any, page_login: Any) -> None:
+    from atlaxis.domain import Role
+
+    clinic = factory.clinic()
+    page_login(factory.user(Role.CLINICIAN, clinic).email)
+    assert client.get("/me").status_code == 403
+    assert client.get("/me/data.json").status_code == 403

@@ -18,6 +18,7 @@ from atlaxis.web.pages.common import STATIC_DIR
 _PAGE_MODULES: tuple[str, ...] = (
     "atlaxis.web.pages.auth_pages",
     "atlaxis.web.pages.checkin",
+    "atlaxis.web.pages.me",
 )
 
 YEAR = 365 * 24 * 3600
