@@ -216,6 +216,21 @@ def factory(uow_factory: Callable[..., Any]) -> Factory:
 
 
 @pytest.fixture
+def empty_url(db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty (unmigrated) database on the same backend as ``db_url``."""
+    if db_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'second.db'}"
+        return
+    admin = _pg_admin_url()
+    assert admin is not None
+    url = _create_pg_database(admin)
+    try:
+        yield url
+    finally:
+        _drop_pg_database(admin, url)
+
+
+@pytest.fixture
 def tmp_sqlite_url(tmp_path: Path) -> str:
     """A fresh, migrated SQLite database of this test's own (for CLI and backup tests)."""
     from atlaxis.storage import upgrade
