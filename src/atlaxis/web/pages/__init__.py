@@ -19,6 +19,7 @@ _PAGE_MODULES: tuple[str, ...] = (
     "atlaxis.web.pages.auth_pages",
     "atlaxis.web.pages.checkin",
     "atlaxis.web.pages.me",
+    "atlaxis.web.pages.reports",
 )
 
 YEAR = 365 * 24 * 3600
