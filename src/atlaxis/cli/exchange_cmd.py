@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 
@@ -197,6 +197,81 @@ def export_research(
     )
 
 
+def _progress_bar() -> Any:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    return Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    )
+
+
+def report(
+    patient_id: Annotated[int | None, typer.Argument(help="Patient id.")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", help="PDF file (one patient) or folder (with --all).")
+    ] = Path("report.pdf"),
+    all_patients: Annotated[
+        bool, typer.Option("--all", help="A report for every patient, into the --out folder.")
+    ] = False,
+    audience: Annotated[
+        str, typer.Option("--audience", help="clinician (full) or patient (plain words).")
+    ] = "clinician",
+    database: DatabaseOpt = None,
+) -> None:
+    """Write a PDF progress report: change measured during care, with its uncertainty."""
+    from atlaxis.services.reports import clinic_reports, patient_report_pdf
+    from atlaxis.storage import Database
+
+    if audience not in ("clinician", "patient"):
+        raise ValidationError(
+            "unknown audience",
+            problems=[Problem("--audience", repr(audience), "clinician, patient")],
+        )
+    if (patient_id is None) == (not all_patients):
+        raise ValidationError(
+            "say which report", problems=[Problem("PATIENT_ID", "give a patient id or --all")]
+        )
+    who: Literal["clinician", "patient"] = "patient" if audience == "patient" else "clinician"
+    db = Database(_settings(database).database_url)
+    try:
+        with db.uow(read_only=True) as uow:
+            if patient_id is not None:
+                _write_bytes(out, patient_report_pdf(uow, Actor.system(), patient_id, who))
+                uow.commit()
+                typer.echo(f"wrote {out}")
+                return
+            with _progress_bar() as bar:
+                task = bar.add_task("reports", total=None)
+                done = clinic_reports(
+                    uow,
+                    Actor.system(),
+                    out,
+                    audience=who,
+                    progress=lambda n, total: bar.update(task, completed=n, total=total),
+                )
+            uow.commit()
+    finally:
+        db.dispose()
+    typer.echo(f"wrote {len(done.written)} reports to {out}")
+    for pid, reason in done.failed.items():
+        typer.echo(f"patient {pid}: not written ({reason})", err=True)
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise ValidationError(
+            "cannot write the output", problems=[Problem(str(path), exc.strerror or str(exc))]
+        ) from None
+
+
 def _add(group: typer.Typer, name: str, fn: Callable[..., None]) -> None:
     """Register once, however often ``register`` is called (tests call it repeatedly)."""
     if not any(c.name == name for c in group.registered_commands):
@@ -207,4 +282,5 @@ def register(app: typer.Typer) -> None:
     _add(export_app, "redcap", export_redcap)
     _add(export_app, "research", export_research)
     _add(import_app, "redcap", import_redcap)
+    _add(app, "report", report)
     add_groups(app)

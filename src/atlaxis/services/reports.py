@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Literal
 
 from atlaxis.domain import Actor, Role
+from atlaxis.reports.pdf_content import ReportInput, build_report
 from atlaxis.services import audit
 from atlaxis.services.authz import staff_clinic
 from atlaxis.services.outcomes import patient_outcomes
@@ -28,10 +29,8 @@ Progress = Callable[[int, int], None]
 
 def report_input(
     uow: UnitOfWork, actor: Actor, patient_id: int, audience: Audience = "clinician"
-) -> object:
-    """The data a report shows (a :class:`atlaxis.reports.pdf_content.ReportInput`)."""
-    from atlaxis.reports.pdf_content import ReportInput
-
+) -> ReportInput:
+    """The data a report shows (a patient sees only the patient version)."""
     if actor.role is Role.PATIENT:
         audience = "patient"
     patient = get_patient(uow, actor, patient_id)
@@ -55,10 +54,8 @@ def patient_report_pdf(
 ) -> bytes:
     """The progress report of one patient as PDF bytes."""
     from atlaxis.reports.pdf import render_pdf
-    from atlaxis.reports.pdf_content import ReportInput, build_report
 
     data = report_input(uow, actor, patient_id, audience)
-    assert isinstance(data, ReportInput)
     pdf = render_pdf(build_report(data))
     audit.record(
         uow,
