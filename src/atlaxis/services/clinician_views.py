@@ -27,7 +27,6 @@ SEVERITY_RANK = {Severity.URGENT: 0, Severity.HIGH: 1, Severity.MODERATE: 2, Sev
 #: neck-screen follow-up instruments whose scores give each sign its severity
 NECK_SCORES = ("ndi", "hit6", "hdi", "dhi", "jfls8", "jfls20", "csi")
 MAX_OPEN_ALERTS = 1000
-RECENT_ASSESSMENTS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,28 +62,28 @@ def _direction(instrument: str, total: float | None, previous: float | None) -> 
     return "better" if (total < previous) == lower_is_better else "worse"
 
 
-def key_scores(recent: list[Assessment]) -> dict[str, KeyScore]:
-    """Latest complete total of each key instrument and its direction since the previous one.
+def key_scores(rows: list[dict[str, Any]]) -> dict[str, KeyScore]:
+    """Latest total of each key instrument and its direction since the previous total.
 
-    ``recent`` is newest first.
+    ``rows`` are light timeline rows (``instrument``, ``taken_at``, ``total``), oldest first.
     """
-    found: dict[str, list[Assessment]] = {}
-    for a in recent:
-        if a.instrument in KEY_INSTRUMENTS and a.total is not None:
-            found.setdefault(a.instrument, []).append(a)
+    found: dict[str, list[tuple[str, float]]] = {}
+    for r in rows:
+        if r["instrument"] in KEY_INSTRUMENTS and r["total"] is not None:
+            found.setdefault(r["instrument"], []).append((r["taken_at"], float(r["total"])))
     out: dict[str, KeyScore] = {}
     for inst in KEY_INSTRUMENTS:
         series = found.get(inst, [])
         if not series:
             continue
-        latest = series[0]
-        previous = series[1].total if len(series) > 1 else None
+        taken_at, total = series[-1]
+        previous = series[-2][1] if len(series) > 1 else None
         out[inst] = KeyScore(
             inst,
-            latest.total,
+            total,
             previous,
-            latest.taken_at.date(),
-            _direction(inst, latest.total, previous),
+            date.fromisoformat(taken_at[:10]),
+            _direction(inst, total, previous),
         )
     return out
 
@@ -141,7 +140,7 @@ def _all_patients(uow: UnitOfWork, clinic_id: int | None, search: str) -> list[P
 def _row(uow: UnitOfWork, patient: Patient, alerts: list[Alert]) -> PatientRow:
     pid = int(patient.id or 0)
     last = uow.diary.page(pid, limit=1)
-    recent = uow.assessments.page(pid, limit=RECENT_ASSESSMENTS)
+    recent = uow.timeline.assessments(pid, None, None)
     worst = min(alerts, key=lambda a: SEVERITY_RANK[a.severity]).severity if alerts else None
     return PatientRow(
         patient=patient,

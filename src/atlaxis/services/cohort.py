@@ -51,24 +51,32 @@ def _guard(fn: Callable[[], Any]) -> dict[str, Any]:
         return {"insufficient": exc.detail, "problems": [p.to_dict() for p in exc.problems]}
 
 
-def _neck_signs(uow: UnitOfWork, patient_id: int) -> int | None:
-    rows = uow.assessments.page(patient_id, instrument="neck_screen", limit=1)
-    if not rows:
+def _neck_signs(answers: dict[str, Any] | None) -> int | None:
+    if answers is None:
         return None
     try:
-        return neck_profile(rows[0].answers).count
+        return neck_profile(answers).count
     except AtlaxisError:
         return None
 
 
 def _changes(uow: UnitOfWork, clinic_id: int, instrument: str) -> list[PatientChange]:
+    """Light rows per patient (totals, oldest first), then the latest neck screen if needed."""
     out: list[PatientChange] = []
     for pid in uow.patients.ids(clinic_id):
-        rows = uow.assessments.page(pid, instrument=instrument, limit=MAX_SERIES)
-        totals = [a.total for a in reversed(rows) if a.total is not None]
+        rows = uow.timeline.assessments(pid, None, None)
+        totals = [
+            float(r["total"])
+            for r in rows
+            if r["instrument"] == instrument and r["total"] is not None
+        ]
         if len(totals) < 2:
             continue
-        out.append(PatientChange(totals[0], totals[-1], _neck_signs(uow, pid)))
+        neck = None
+        if any(r["instrument"] == "neck_screen" for r in rows):
+            latest = uow.assessments.page(pid, instrument="neck_screen", limit=1)
+            neck = latest[0].answers if latest else None
+        out.append(PatientChange(totals[0], totals[-1], _neck_signs(neck)))
     return out
 
 

@@ -98,7 +98,6 @@ def _patient_context(
         "intake": clinician_views.intake(uow, actor, patient_id),
         "open_alerts": open_alerts.items,
         "closed_alerts": [a for a in recent_alerts.items if not a.open],
-        "outcomes": outcomes.patient_outcomes(uow, actor, patient_id),
         "visits": list(reversed(body["visits"]))[:10],
         "cotherapies": body["cotherapies"],
         "assignments": assignments,
@@ -132,6 +131,16 @@ def patient_page(
     who = require(found, *STAFF)
     context = _patient_context(request, uow, who, patient_id, days)
     return render(request, "patient.html", context, found=who)
+
+
+@router.get("/patients/{patient_id}/outcomes")
+def outcome_page(request: Request, uow: UowDep, found: MaybeAuthDep, patient_id: int) -> Response:
+    who = require(found, *STAFF)
+    context = {
+        "patient": patients.get_patient(uow, who.actor, patient_id),
+        "outcomes": outcomes.patient_outcomes(uow, who.actor, patient_id),
+    }
+    return render(request, "patient_outcomes.html", context, found=who)
 
 
 def _again(
