@@ -39,6 +39,7 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 }
 
 DESCRIPTIONS = {
+    "400": "The body could not be read (not UTF-8 or not parseable)",
     "401": "Not signed in, or the token is unknown, expired or revoked",
     "403": "The role may never do this, the token lacks the scope, or the CSRF token is wrong",
     "404": "No such record, or it is outside the caller's scope (indistinguishable)",
@@ -109,7 +110,10 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             authenticated = (path, method) in protected
             responses = operation.setdefault("responses", {})
             responses.pop("422", None)
-            for code in _error_codes(path, method, authenticated):
+            codes = _error_codes(path, method, authenticated)
+            if "requestBody" in operation:
+                codes = sorted({*codes, "400", "413", "422"})
+            for code in codes:
                 responses[code] = {"description": DESCRIPTIONS[code], "content": problem}
             if authenticated:
                 operation["security"] = [{"bearer": []}, {"session": []}]

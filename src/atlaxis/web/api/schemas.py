@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from atlaxis.domain import (
     AssessmentSource,
@@ -80,6 +80,13 @@ class In(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
+def _refuse_null(value: Any) -> Any:
+    """In a partial update, a field that every record must have cannot be set to null."""
+    if value is None:
+        raise ValueError("may not be null; leave the field out to keep its value")
+    return value
+
+
 class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -103,6 +110,10 @@ class PatientPatch(In):
     email: Annotated[Text, text(254)] | None = None
     phone: Annotated[Text, text(40)] | None = None
     timezone: Annotated[Text, text(64)] | None = None
+
+    _not_null = field_validator(
+        "record_number", "given_name", "family_name", "sex", "timezone", mode="before"
+    )(_refuse_null)
 
 
 class PatientIn(PatientPatch):
@@ -136,6 +147,8 @@ class EpisodePatch(In):
     conditions: Conditions | None = None
     goals: Goals | None = None
     ended_on: Day | None = None
+
+    _not_null = field_validator("care_start", "conditions", "goals", mode="before")(_refuse_null)
 
 
 class EpisodeIn(EpisodePatch):
@@ -280,6 +293,10 @@ class VisitPatch(In):
     notes: Annotated[Text, text(10_000)] | None = None
     clinician_id: Id | None = None
 
+    _not_null = field_validator("occurred_at", "technique", "decision", mode="before")(
+        _refuse_null
+    )
+
 
 class VisitIn(VisitPatch):
     occurred_at: Moment
@@ -326,6 +343,8 @@ class CoTherapyPatch(In):
     started_on: Day | None = None
     ended_on: Day | None = None
     notes: Annotated[Text, text(5000)] | None = None
+
+    _not_null = field_validator("kind", "name", "started_on", mode="before")(_refuse_null)
 
 
 class CoTherapyIn(CoTherapyPatch):
