@@ -109,13 +109,16 @@ def _reml_reference(t: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray, np
     return float(best.x), beta, np.sqrt(np.diag(cov))
 
 
-@pytest.mark.parametrize(("seed", "missing"), [(5, 0.0), (6, 0.25)])
-def test_reml_matches_dense_reference(seed: int, missing: float) -> None:
-    y = _series(seed, n=60, missing=missing)
+@pytest.mark.parametrize(
+    ("seed", "missing", "rho"), [(5, 0.0, 0.5), (6, 0.25, 0.5), (21, 0.25, -0.6)]
+)
+def test_reml_matches_dense_reference(seed: int, missing: float, rho: float) -> None:
+    """Includes negative rho with gaps: rho**gap alternates in sign and must stay exact."""
+    y = _series(seed, n=60, rho=rho, missing=missing)
     days = np.flatnonzero(~np.isnan(y))
     r = segmented_regression(days, y[days], T0)
-    rho, beta, se = _reml_reference(days.astype(float), y[days])
-    assert r.rho == pytest.approx(rho, abs=1e-6)
+    rho_ref, beta, se = _reml_reference(days.astype(float), y[days])
+    assert r.rho == pytest.approx(rho_ref, abs=1e-6)
     assert r.level_change == pytest.approx(beta[2], rel=1e-6)
     assert r.slope_change == pytest.approx(beta[3], rel=1e-6)
     assert r.level_se == pytest.approx(se[2], rel=1e-6)
