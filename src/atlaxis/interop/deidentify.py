@@ -142,10 +142,12 @@ def scrub(text: str, known: Iterable[str] = (), *, patterns: bool = True) -> str
     the known identifiers (for structured text such as JSON measurements).
     """
     out = text
-    for value in sorted(
-        {k.strip() for k in known if k and len(k.strip()) >= 2}, key=len, reverse=True
-    ):
+    rules = _PATTERNS if patterns else ()
+    for pattern, replacement in rules[:2]:  # e-mail addresses and URLs first, whole
+        out = pattern.sub(replacement, out)
+    names = sorted({k.strip() for k in known if k and len(k.strip()) >= 2}, key=len, reverse=True)
+    for value in names:
         out = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", "[REDACTED]", out, flags=re.IGNORECASE)
-    for pattern, replacement in _PATTERNS if patterns else ():
+    for pattern, replacement in rules[2:]:
         out = pattern.sub(replacement, out)
     return out
