@@ -19,6 +19,7 @@ _PAGE_MODULES: tuple[str, ...] = (
     "atlaxis.web.pages.auth_pages",
     "atlaxis.web.pages.checkin",
     "atlaxis.web.pages.me",
+    "atlaxis.web.pages.questionnaires",
     "atlaxis.web.pages.clinician",
     "atlaxis.web.pages.cohort_page",
     "atlaxis.web.pages.reports",
