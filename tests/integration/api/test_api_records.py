@@ -235,3 +235,25 @@ def test_request_logs_carry_no_patient_data(
     assert any("POST /api/v1/patients/{patient_id}/diary 201" in line for line in server)
     text = "\n".join(server)
     assert secret_name not in text and "divorce" not in text and "search=" not in text
+
+
+def test_outcomes_summary_is_one_call(client: TestClient, clinic: Clinic) -> None:
+    base = f"/api/v1/patients/{clinic.patient_id}"
+    client.post(f"{base}/episodes", json={"care_start": "2024-03-01"}, headers=clinic.staff)
+    for day in range(1, 29):
+        for month, pain in (("02", 7), ("03", 4)):
+            entry = {"date": f"2024-{month}-{day:02d}", "items": {"pain": pain + day % 2}}
+            client.post(f"{base}/diary", json=entry, headers=clinic.patient)
+    for when, level in (("2024-02-20T10:00:00Z", 2), ("2024-04-01T10:00:00Z", 1)):
+        answers = {str(i): level for i in range(1, 9)} | {"9": 0}
+        body = {"instrument": "phq9", "answers": answers, "taken_at": when}
+        assert (
+            client.post(f"{base}/assessments", json=body, headers=clinic.staff).status_code == 201
+        )
+    response = client.get(f"{base}/outcomes", headers=clinic.staff)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["care_start"] == "2024-03-01" and "caused" in body["wording"]
+    assert [i["instrument"] for i in body["instruments"]] == ["phq9"]
+    assert any(d["item"] == "pain" for d in body["diary"])
+    assert client.get(f"{base}/outcomes", headers=clinic.other_staff).status_code == 404
