@@ -116,7 +116,7 @@ def _legend(
     items: list[Item] = []
     x = x0
     for label, colour, dash, marker in entries:
-        w = 34 + 6.5 * len(label)
+        w = 46 + 6.5 * len(label)
         if x > x0 and x + w > x_max:
             x, y = x0, y + LEGEND_H
         mid = y - 4

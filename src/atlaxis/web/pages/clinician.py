@@ -19,6 +19,7 @@ from fastapi import APIRouter, Request, Response
 from atlaxis.domain import CoTherapyKind, Reaction, Role, Side, VisitDecision
 from atlaxis.domain import landmarks as lm
 from atlaxis.errors import AtlaxisError
+from atlaxis.reports.charts import fmt
 from atlaxis.services import alerts, clinician_views, outcomes, patients, timeline, visits
 from atlaxis.web.deps import UowDep
 from atlaxis.web.pages import visit_form as vf
@@ -62,6 +63,7 @@ def patient_list(
         "prev_start": max(0, start - 25) if start > 0 else None,
         "q": q,
         "key_instruments": clinician_views.KEY_INSTRUMENTS,
+        "num": fmt,
     }
     return render(request, "patients.html", context, found=who)
 
