@@ -18,6 +18,7 @@ from atlaxis.interop.research_tables import DIARY_ITEMS
 
 Row = dict[str, Any]
 _CODE = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,63}$")
+_NAME_WORD = re.compile(r"\b[A-Z][\w'-]{2,}")
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,9 @@ class _Patient:
             p.email or "",
             p.phone or "",
         ]
+        # people and practices named in the record (co-therapy providers), word by word
+        for provider in (c.provider for c in rec.cotherapies if c.provider):
+            self.known += [provider, *_NAME_WORD.findall(provider)]
 
     def day(self, value: date | datetime | None) -> str:
         if value is None:

@@ -109,8 +109,15 @@ def test_branching_checkbox_and_non_calc_totals() -> None:
 
 def _structure(inst: Instrument) -> list[tuple[Any, ...]]:
     return [
-        (i.id, i.type, tuple((o.code, o.label) for o in i.options), i.enable_when, i.required,
-         i.minimum, i.maximum)
+        (
+            i.id,
+            i.type,
+            tuple((o.code, o.label) for o in i.options),
+            i.enable_when,
+            i.required,
+            i.minimum,
+            i.maximum,
+        )
         for i in inst.items
     ]
 
@@ -179,8 +186,9 @@ def test_records_rows_hand_checked() -> None:
     phq9 = get_instrument("phq9")
     answers = {str(k): 1 for k in range(1, 10)}
     result = score(phq9, answers).to_dict()
-    rec = RecordInput("p123", -10, "phq9", datetime(2024, 3, 15, 9, 30, tzinfo=UTC), answers,
-                      result)
+    rec = RecordInput(
+        "p123", -10, "phq9", datetime(2024, 3, 15, 9, 30, tzinfo=UTC), answers, result
+    )
     rows = _rows(export_records([phq9], [rec, rec]))
     assert [r["redcap_repeat_instance"] for r in rows] == ["1", "2"]
     first = rows[0]
@@ -207,7 +215,8 @@ def test_import_hand_written_dictionary_every_supported_type() -> None:
     assert vas is not None and (vas.minimum, vas.maximum) == (0, 100)  # REDCap slider 0-100
     days = inst.item("fat_days")
     assert days is not None and [(c.question, c.operator, c.answer) for c in days.enable_when] == [
-        ("fat_work", "=", True), ("fat_q1", ">=", 2)
+        ("fat_work", "=", True),
+        ("fat_q1", ">=", 2),
     ]
     other = inst.item("fat_trigger_other")
     assert other is not None and other.enable_when[0].answer == 3
