@@ -273,3 +273,15 @@ def test_outcome_summary_comes_from_the_science_core(uow_factory, world) -> None
     assert pain["immpact"]["percent_improvement"] == pytest.approx(100 * 3 / 7)
     assert pain["immpact"]["category"] == "moderate"
     assert pain["nonoverlap"].get("insufficient") is None
+
+
+def test_researchers_get_aggregates_only(uow_factory, world) -> None:
+    from atlaxis.services.cohort import MIN_CELL, cohort_change
+
+    researcher = world["actors"]["researcher"]
+    with pytest.raises(PermissionDenied):
+        run(uow_factory, list_patients, researcher)
+    small = run(uow_factory, cohort_change, researcher, "phq9")
+    assert small["n_patients"] == 0 and "insufficient" in small and MIN_CELL == 5
+    with pytest.raises(PermissionDenied):
+        run(uow_factory, cohort_change, world["actors"]["patient"], "phq9")

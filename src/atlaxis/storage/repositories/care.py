@@ -11,7 +11,14 @@ from sqlalchemy import select, update
 from atlaxis.domain import Alert, Assessment, CoTherapy, DiaryEntry, Visit
 from atlaxis.storage import mapping
 from atlaxis.storage.repositories.base import After, Repository, date_range, newest_first
-from atlaxis.storage.tables import AlertRow, AssessmentRow, CoTherapyRow, DiaryEntryRow, VisitRow
+from atlaxis.storage.tables import (
+    AlertRow,
+    AssessmentRow,
+    CoTherapyRow,
+    DiaryEntryRow,
+    PatientRow,
+    VisitRow,
+)
 
 
 class AssessmentRepository(Repository):
@@ -58,6 +65,22 @@ class AssessmentRepository(Repository):
         stmt = select(AssessmentRow).where(AssessmentRow.patient_id == patient_id)
         stmt = stmt.order_by(AssessmentRow.taken_at, AssessmentRow.id)
         return [mapping.assessment(r) for r in self.session.scalars(stmt)]
+
+    def first_and_last_totals(
+        self, clinic_id: int, instrument: str
+    ) -> list[tuple[int, float, float, int]]:
+        """Per patient of a clinic: (patient id, first total, last total, n) of an instrument."""
+        t, p = AssessmentRow, PatientRow
+        stmt = (
+            select(t.patient_id, t.total)
+            .join(p, p.id == t.patient_id)
+            .where(p.clinic_id == clinic_id, t.instrument == instrument, t.total.is_not(None))
+            .order_by(t.patient_id, t.taken_at, t.id)
+        )
+        out: dict[int, list[float]] = {}
+        for pid, total in self.session.execute(stmt):
+            out.setdefault(pid, []).append(float(total or 0.0))
+        return [(pid, v[0], v[-1], len(v)) for pid, v in out.items()]
 
 
 class DiaryRepository(Repository):
