@@ -1,49 +1,142 @@
-"""De-identified cohort views: aggregate statistics only, never a patient's record.
+"""The cohort view for clinicians and researchers of a clinic: de-identified by construction.
 
-Researchers (and clinic staff) of a clinic see how many patients changed by how much on an
-instrument between their first and latest assessment, with intervals, from the science core.
-No identifiers, dates or per-patient rows leave this service.
+Per patient: the first and the latest complete total of one instrument (baseline and
+follow-up) and the number of neck-involvement signs of the latest neck screen. Out: responder
+rates with confidence intervals (IMMPACT ≥30%/≥50% and the MCID), the distribution of change,
+and whether neck involvement is associated with response (risk ratio and logistic regression).
+No names, ids or dates leave this function; every result carries its method, reading and
+caveats from :mod:`atlaxis.outcomes`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from atlaxis.domain import Actor, Role
-from atlaxis.errors import AtlaxisError
-from atlaxis.instruments import get_instrument
-from atlaxis.outcomes import responder_rates
+from atlaxis.errors import AtlaxisError, NotFound, Problem, ValidationError
+from atlaxis.instruments import get_instrument, instrument_ids
+from atlaxis.outcomes import logistic_predictor, responder_rates, risk_ratio
+from atlaxis.screening import neck_profile
 from atlaxis.services import audit
-from atlaxis.services.authz import require_role, staff_clinic
+from atlaxis.services.authz import require_role
 from atlaxis.storage import UnitOfWork
 
-#: groups smaller than this are not reported (small cells can identify people)
-MIN_CELL = 5
+#: instruments offered on the cohort page (those registered are kept, in this order)
+COHORT_INSTRUMENTS = ("fiqr", "ndi", "hit6", "dhi", "csi", "phq9", "gad7", "psqi")
+#: the response used by the predictor analysis: at least this % improvement from baseline
+RESPONSE_PERCENT = 30.0
+#: neck involvement = at least this many signs present on the latest neck screen
+NECK_SIGNS_MIN = 1
+MAX_SERIES = 500
 
 
-def cohort_change(
-    uow: UnitOfWork, actor: Actor, instrument: str = "fiqr", clinic_id: int | None = None
-) -> dict[str, Any]:
-    """Responder rates (IMMPACT 30%/50% and the instrument's MCID) from first to latest
-    assessment, for the patients of the caller's clinic with two or more complete scores."""
-    require_role(actor, Role.RESEARCHER, Role.ADMIN, Role.CLINICIAN, action="see cohort views")
-    scope = actor.clinic_id if actor.role is Role.RESEARCHER else staff_clinic(actor, clinic_id)
+@dataclass(frozen=True, slots=True)
+class PatientChange:
+    baseline: float
+    followup: float
+    neck_signs: int | None
+
+
+def instruments() -> list[str]:
+    known = set(instrument_ids())
+    return [i for i in COHORT_INSTRUMENTS if i in known]
+
+
+def _guard(fn: Callable[[], Any]) -> dict[str, Any]:
+    try:
+        return dict(fn().to_dict())
+    except AtlaxisError as exc:
+        return {"insufficient": exc.detail, "problems": [p.to_dict() for p in exc.problems]}
+
+
+def _neck_signs(answers: dict[str, Any] | None) -> int | None:
+    if answers is None:
+        return None
+    try:
+        return neck_profile(answers).count
+    except AtlaxisError:
+        return None
+
+
+def _changes(uow: UnitOfWork, clinic_id: int, instrument: str) -> list[PatientChange]:
+    """Light rows per patient (totals, oldest first), then the latest neck screen if needed."""
+    out: list[PatientChange] = []
+    for pid in uow.patients.ids(clinic_id):
+        rows = uow.timeline.assessments(pid, None, None)
+        totals = [
+            float(r["total"])
+            for r in rows
+            if r["instrument"] == instrument and r["total"] is not None
+        ]
+        if len(totals) < 2:
+            continue
+        neck = None
+        if any(r["instrument"] == "neck_screen" for r in rows):
+            latest = uow.assessments.page(pid, instrument="neck_screen", limit=1)
+            neck = latest[0].answers if latest else None
+        out.append(PatientChange(totals[0], totals[-1], _neck_signs(neck)))
+    return out
+
+
+def cohort_summary(uow: UnitOfWork, actor: Actor, instrument: str = "fiqr") -> dict[str, Any]:
+    """De-identified cohort results for ``instrument`` in the caller's clinic."""
+    require_role(actor, Role.ADMIN, Role.CLINICIAN, Role.RESEARCHER, action="see cohort results")
+    if instrument not in instruments():
+        raise ValidationError(
+            "unknown cohort instrument",
+            problems=[Problem("instrument", f"{instrument!r}", ", ".join(instruments()))],
+        )
+    if actor.clinic_id is None:
+        raise NotFound("clinic None not found")
     definition = get_instrument(instrument)
-    pairs = [
-        (first, last)
-        for _, first, last, n in uow.assessments.first_and_last_totals(int(scope or 0), instrument)
-        if n >= 2
-    ]
-    body: dict[str, Any] = {"instrument": definition.id, "n_patients": len(pairs)}
-    if len(pairs) < MIN_CELL:
-        body["insufficient"] = f"fewer than {MIN_CELL} patients with two complete assessments"
-    else:
-        try:
-            rates = responder_rates(
-                [a for a, _ in pairs], [b for _, b in pairs], instrument=definition
-            )
-            body["responders"] = rates.to_dict()
-        except AtlaxisError as exc:
-            body["insufficient"] = exc.detail
-    audit.record(uow, actor, "read", "cohort", detail={"instrument": definition.id})
+    changes = _changes(uow, actor.clinic_id, instrument)
+    base = [c.baseline for c in changes]
+    follow = [c.followup for c in changes]
+    threshold = definition.threshold("mcid") or definition.threshold("mic")
+    body: dict[str, Any] = {
+        "instrument": instrument,
+        "title": definition.title,
+        "lower_is_better": definition.lower_is_better,
+        "n": len(changes),
+        "change": [round(f - b, 3) for b, f in zip(base, follow, strict=True)],
+        "mcid": None if threshold is None else {"value": threshold.value, "unit": threshold.unit},
+        "responders": _guard(lambda: responder_rates(base, follow, instrument=instrument)),
+        "predictor": _predictor(changes, definition.lower_is_better),
+    }
+    audit.record(uow, actor, "read", "cohort", detail={"instrument": instrument, "n": len(base)})
     return body
+
+
+def _responded(c: PatientChange, lower_is_better: bool) -> bool | None:
+    if c.baseline == 0:
+        return None
+    gain = (c.baseline - c.followup) if lower_is_better else (c.followup - c.baseline)
+    return 100.0 * gain / abs(c.baseline) >= RESPONSE_PERCENT
+
+
+def _predictor(changes: list[PatientChange], lower_is_better: bool) -> dict[str, Any]:
+    pairs = [
+        (r, c.neck_signs)
+        for c in changes
+        if c.neck_signs is not None and (r := _responded(c, lower_is_better)) is not None
+    ]
+    a = sum(1 for r, s in pairs if r and s >= NECK_SIGNS_MIN)
+    b = sum(1 for r, s in pairs if not r and s >= NECK_SIGNS_MIN)
+    c = sum(1 for r, s in pairs if r and s < NECK_SIGNS_MIN)
+    d = sum(1 for r, s in pairs if not r and s < NECK_SIGNS_MIN)
+    return {
+        "n": len(pairs),
+        "response_percent": RESPONSE_PERCENT,
+        "neck_signs_min": NECK_SIGNS_MIN,
+        "table": [a, b, c, d],
+        "risk_ratio": _guard(lambda: risk_ratio(a, b, c, d)),
+        "logistic": _guard(
+            lambda: logistic_predictor(
+                [int(r) for r, _ in pairs],
+                [s for _, s in pairs],
+                name="the number of neck-involvement signs",
+            )
+        ),
+    }

@@ -276,7 +276,7 @@ def test_outcome_summary_comes_from_the_science_core(uow_factory, world) -> None
 
 
 def test_researchers_get_aggregates_only(uow_factory, world) -> None:
-    from atlaxis.services.cohort import MIN_CELL, cohort_change
+    from atlaxis.services.research import MIN_CELL, cohort_change
 
     researcher = world["actors"]["researcher"]
     with pytest.raises(PermissionDenied):
