@@ -20,9 +20,9 @@ from atlaxis.reports.pdf_charts import day_of, diary_chart, period
 Audience = Literal["clinician", "patient"]
 NOT_SCORES = ("safety_screen", "neck_screen", "diary")
 WORDING = (
-    "Change measured during care, with its uncertainty. A change seen during care is not proof "
-    "that the care caused it: natural ups and downs, a return from a flare toward the usual "
-    "level and other treatments also move scores."
+    "Change measured during care, with its uncertainty. A change seen during care cannot show "
+    "on its own that the care caused it: natural ups and downs, a return from a flare toward "
+    "the usual level and other treatments also move scores."
 )
 
 
