@@ -85,7 +85,7 @@ def build_instrument(spec: Mapping[str, Any]) -> Instrument:
         scoring=scoring,
         score_range=None,
         custom_scorer=unscored if total == "none" else None,
-        extra={"custom": True},
+        extra={"custom": True, "redcap": spec.get("redcap", {})},
     )
 
 
@@ -117,6 +117,7 @@ def to_spec(instrument: Instrument) -> dict[str, Any]:
         "version": instrument.version,
         "title": instrument.title,
         "source": instrument.citation.citation,
+        "redcap": instrument.extra.get("redcap", {}),
         "items": [
             {
                 "id": i.id,

@@ -33,8 +33,18 @@ class ScoreField:
     note: str
 
 
+def _kept(instrument: Instrument, group: str, key: str) -> str | None:
+    """The REDCap variable an imported custom instrument came with (kept on re-export)."""
+    names: dict[str, str] = instrument.extra.get("redcap", {}).get(group, {})
+    return names.get(key)
+
+
 def item_variable(instrument: Instrument, item_id: str) -> str:
-    return rf.variable_name(instrument.id, item_id)
+    return _kept(instrument, "items", item_id) or rf.variable_name(instrument.id, item_id)
+
+
+def score_variable(instrument: Instrument, key: str) -> str:
+    return _kept(instrument, "scores", key) or rf.variable_name(instrument.id, key)
 
 
 def checkbox_column(variable: str, code: object) -> str:
@@ -100,12 +110,12 @@ def _subscale_field(instrument: Instrument, sub: Subscale) -> ScoreField:
         else f"{COMPUTED_BY_ATLAXIS}: the item codes are not the scoring points."
     )
     label = f"{instrument.title}: {sub.name} subscale"
-    return ScoreField(rf.variable_name(instrument.id, sub.name), sub.name, label, formula, note)
+    return ScoreField(score_variable(instrument, sub.name), sub.name, label, formula, note)
 
 
 def _total_field(instrument: Instrument, subs: list[ScoreField]) -> ScoreField:
     sc = instrument.scoring
-    variable = rf.variable_name(instrument.id, "total")
+    variable = score_variable(instrument, "total")
     label = f"{instrument.title}: total score"
     formula: str | None = None
     why = "the scoring algorithm is not a sum of item codes"

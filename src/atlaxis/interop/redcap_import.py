@@ -330,6 +330,17 @@ def import_dictionary(
     return ImportResult([i for i in instruments if i is not None], skipped)
 
 
+def _variables(form: _Form, scoring: Scoring) -> dict[str, dict[str, str]]:
+    """The form's own REDCap variable names, so a re-export writes the same dictionary."""
+    items = {item.id: var for var, item in form.by_variable.items()}
+    scores = {}
+    named = {s.name for s in scoring.subscales}
+    for _line, var, _label, _calc in form.calcs:
+        key = _item_id(form.name, var)
+        scores[key if key in named else "total"] = var
+    return {"items": items, "scores": scores}
+
+
 def _instrument(form: _Form, new_id: str, source: str, problems: _Problems) -> Instrument | None:
     if not form.items:
         problems.add(form.line, form.name, f"form {form.name!r} has no importable fields")
@@ -345,5 +356,5 @@ def _instrument(form: _Form, new_id: str, source: str, problems: _Problems) -> I
         scoring=scoring,
         score_range=None,
         custom_scorer=None if has_total else unscored,
-        extra={"custom": True},
+        extra={"custom": True, "redcap": _variables(form, scoring)},
     )
