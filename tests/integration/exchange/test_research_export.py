@@ -31,6 +31,7 @@ from atlaxis.domain import (
 from atlaxis.domain.care import Assessment
 from atlaxis.errors import NotFound, PermissionDenied
 from atlaxis.instruments import score
+from atlaxis.interop.deidentify import Keys
 from atlaxis.interop.research_tables import TABLES
 from atlaxis.services.research_export import export_research
 
@@ -40,7 +41,7 @@ EMAIL, PHONE = "zeb.quixote@mailbox.example", "+1 (415) 555-0199"
 RECORD = "MRN-77441235"
 BIRTH = date(1930, 2, 3)
 CARE = date(2021, 4, 12)
-PLANTED = [GIVEN, FAMILY, EMAIL, "mailbox.example", "415", "555-0199", RECORD, "77441235",
+PLANTED = [GIVEN, FAMILY, EMAIL, "mailbox.example", "(415)", "555-0199", RECORD, "77441235",
            "Ophelia", "Wintergreen", "1930-02-03", "02/03/1930", "3 Feb 1930",
            "2021-04-12", "04/12/2021", "12 April 2021"]  # fmt: skip
 
@@ -125,7 +126,8 @@ def _plant(factory: Any, uow_factory: Any, consent: bool = True) -> Any:
 
 def _export(uow_factory: Any, out: Path, actor: Actor | None = None, **options: Any) -> Any:
     with uow_factory(read_only=True) as uow:
-        summary = export_research(uow, actor or Actor.system(), out, secret=SECRET, **options)
+        secret = options.pop("secret", SECRET)
+        summary = export_research(uow, actor or Actor.system(), out, secret=secret, **options)
         uow.commit()
     return summary
 
@@ -144,8 +146,15 @@ def _cells(path: Path) -> list[dict[str, str]]:
 def test_planted_identifiers_do_not_survive(
     factory: Any, uow_factory: Any, tmp_path: Path, fmt: str, notes: bool
 ) -> None:
-    _plant(factory, uow_factory)
-    summary = _export(uow_factory, tmp_path / "out", fmt=fmt, include_notes=notes)
+    _, patient = _plant(factory, uow_factory)
+    # a secret whose offset moves every planted day well away from itself (a shift of a few
+    # days could land a shifted diary day on the real care-start date by coincidence)
+    secret = next(
+        f"{SECRET}-{k}"
+        for k in range(100)
+        if abs(Keys(f"{SECRET}-{k}").shift_days(patient.id)) > 30
+    )
+    summary = _export(uow_factory, tmp_path / "out", fmt=fmt, include_notes=notes, secret=secret)
     assert summary.patients == 1 and summary.rows["diary"] == 15
     for path in sorted((tmp_path / "out").iterdir()):
         raw = path.read_bytes().decode("latin-1").lower()
