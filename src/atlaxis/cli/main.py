@@ -40,9 +40,21 @@ def _register_all() -> None:
         module.register(app)
 
 
+def _register_custom_instruments() -> None:
+    """Clinic-defined instruments (REDCap imports) become scorable by every command."""
+    from atlaxis.config import load_settings
+    from atlaxis.interop.custom_instruments import register_stored_instruments
+
+    try:
+        register_stored_instruments(load_settings().text_dir)
+    except AtlaxisError as exc:
+        sys.stderr.write(f"warning: custom instruments not loaded: {exc}\n")
+
+
 def main() -> None:
     """Run the CLI; usage errors are reported by Typer (exit 2), ours by the error tree."""
     _register_all()
+    _register_custom_instruments()
     try:
         app()
     except AtlaxisError as exc:

@@ -29,8 +29,30 @@ _MODULES: dict[str, str] = {
 }
 
 
+#: clinic-defined instruments (e.g. imported from a REDCap dictionary), registered at start-up
+_CUSTOM: dict[str, Instrument] = {}
+
+
+def register_custom(instrument: Instrument) -> None:
+    """Make a clinic-defined instrument available to ``score`` and the pages.
+
+    Built-in ids can never be replaced.
+    """
+    if instrument.id in _MODULES:
+        raise ValueError(f"{instrument.id!r} is a built-in instrument id")
+    _CUSTOM[instrument.id] = instrument
+
+
+def unregister_custom(instrument_id: str) -> None:
+    _CUSTOM.pop(instrument_id, None)
+
+
+def custom_ids() -> tuple[str, ...]:
+    return tuple(sorted(_CUSTOM))
+
+
 def instrument_ids() -> tuple[str, ...]:
-    """Every instrument id whose definition is present, in library order."""
+    """Every built-in instrument id whose definition is present, in library order."""
     return tuple(i for i in _MODULES if _load(i) is not None)
 
 
@@ -56,9 +78,12 @@ def _load(instrument_id: str) -> Instrument | None:
 def get_instrument(instrument_id: str) -> Instrument:
     """The definition of ``instrument_id``; :class:`UnknownInstrument` if there is none."""
     found = _load(instrument_id) if isinstance(instrument_id, str) else None
+    if found is None and isinstance(instrument_id, str):
+        found = _CUSTOM.get(instrument_id)
     if found is None:
         raise UnknownInstrument(
-            f"unknown instrument {instrument_id!r}; known: {', '.join(instrument_ids())}"
+            f"unknown instrument {instrument_id!r}; known: "
+            + ", ".join(instrument_ids() + custom_ids())
         )
     return found
 

@@ -201,3 +201,18 @@ class CustomInstrumentStore:
         if not self.folder.is_dir():
             return []
         return sorted(p.stem for p in self.folder.glob("*.json") if ID_RE.match(p.stem))
+
+
+def register_stored_instruments(text_dir: Path) -> list[str]:
+    """Register every custom instrument stored under ``text_dir`` (start-up of app and CLI)."""
+    from atlaxis.instruments.registry import register_custom
+
+    folder = custom_dir(text_dir)
+    if not folder.is_dir():
+        return []
+    store = CustomInstrumentStore(folder)
+    loaded = []
+    for instrument_id in store.ids():
+        register_custom(store.load(instrument_id))
+        loaded.append(instrument_id)
+    return loaded
