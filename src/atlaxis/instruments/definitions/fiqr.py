@@ -26,6 +26,7 @@ from atlaxis.instruments.model import (
     Licence,
     NormativeSD,
     Option,
+    Reliability,
     Scoring,
     Source,
     Subscale,
@@ -179,4 +180,16 @@ INSTRUMENT = Instrument(
     ),
     thresholds=(ChangeThreshold("mcid", 14.0, "percent", BENNETT_2009_MCID),),
     normative_sd=NormativeSD(20.69, SALAFFI_2018, note="FM patients, n = 521"),
+    reliability=Reliability(
+        0.95,
+        "alpha",
+        Source(
+            "Bennett RM, Friend R, Jones KD, et al. Arthritis Res Ther 2009;11(4):R120: "
+            "FIQR internal consistency, Cronbach's alpha 0.95.",
+            "unverified",
+            note="no FIQR test-retest value was found; internal consistency stands in for the "
+            "reliable-change index (Jacobson & Truax allow either); confirm before clinical use",
+        ),
+        note="internal consistency",
+    ),
 )

@@ -15,6 +15,7 @@ from atlaxis.instruments.model import (
     Instrument,
     Interpretation,
     Item,
+    Reliability,
     Scoring,
     Source,
     choice_options,
@@ -42,6 +43,17 @@ INSTRUMENT = Instrument(
     version="2006",
     title="Generalized Anxiety Disorder 7-item scale (GAD-7)",
     citation=SPITZER_2006,
+    reliability=Reliability(
+        0.83,
+        "icc",
+        Source(
+            "Spitzer RL, Kroenke K, Williams JB, Lowe B. Arch Intern Med 2006;166(10):1092-1097: "
+            "test-retest intraclass correlation 0.83.",
+            "unverified",
+            note="value recalled from the paper's results; confirm before clinical use",
+        ),
+        note="test-retest",
+    ),
     licence=PFIZER,
     instructions=_STEM,
     recall_period="last 2 weeks",

@@ -19,6 +19,7 @@ from atlaxis.instruments.model import (
     Interpretation,
     Item,
     Licence,
+    Reliability,
     Scoring,
     Source,
     choice_options,
@@ -122,6 +123,17 @@ INSTRUMENT = Instrument(
         ),
     ),
     loinc_panel="44249-1",
+    reliability=Reliability(
+        0.84,
+        "pearson",
+        Source(
+            "Kroenke K, Spitzer RL, Williams JB. J Gen Intern Med 2001;16(9):606-613: PHQ-9 "
+            "repeated within 48 hours by telephone, r = 0.84.",
+            "unverified",
+            note="value recalled from the paper's results; confirm before clinical use",
+        ),
+        note="test-retest",
+    ),
     loinc_total="44261-6",
     extra={"flagger": _flags},
 )
