@@ -36,6 +36,23 @@ DIARY_OUTCOMES: dict[str, str] = {
 }
 #: IMMPACT compares the baseline with the last weeks of care
 FOLLOWUP_DAYS = 14
+#: fewest baseline scores in a clinic before their SD may stand in for a published one
+MIN_BASELINE_N = 20
+
+
+def _baseline_sd(uow: UnitOfWork, clinic_id: int, instrument_id: str) -> tuple[float, int] | None:
+    """SD of the clinic's first (baseline) totals: Jacobson & Truax's pre-treatment SD.
+
+    Used only when the instrument has a published reliability but no published SD.
+    """
+    firsts = [
+        first for _, first, _, _ in uow.assessments.first_and_last_totals(clinic_id, instrument_id)
+    ]
+    if len(firsts) < MIN_BASELINE_N:
+        return None
+    mean = sum(firsts) / len(firsts)
+    var = sum((x - mean) ** 2 for x in firsts) / (len(firsts) - 1)
+    return (var**0.5, len(firsts)) if var > 0 else None
 
 
 def _guard(fn: Callable[[], Any]) -> dict[str, Any]:
@@ -47,7 +64,9 @@ def _guard(fn: Callable[[], Any]) -> dict[str, Any]:
     return dict(result.to_dict())
 
 
-def _instrument_change(instrument_id: str, series: list[Assessment]) -> dict[str, Any]:
+def _instrument_change(
+    uow: UnitOfWork, clinic_id: int, instrument_id: str, series: list[Assessment]
+) -> dict[str, Any]:
     first, last = series[0], series[-1]
     out: dict[str, Any] = {
         "instrument": instrument_id,
@@ -63,16 +82,31 @@ def _instrument_change(instrument_id: str, series: list[Assessment]) -> dict[str
         out["insufficient"] = "needs two complete assessments"
         return out
     pre, post = first.total, last.total
-    sd, rel = definition.normative_sd, definition.reliability
+    rel = definition.reliability
+    sd: float | None = None
+    if definition.normative_sd is not None:
+        sd, out["sd_source"] = (
+            definition.normative_sd.value,
+            definition.normative_sd.source.citation,
+        )
+    elif rel is not None:
+        found = _baseline_sd(uow, clinic_id, instrument_id)
+        if found is not None:
+            sd = found[0]
+            out["sd_source"] = f"SD of this clinic's baseline scores (n = {found[1]})"
     if sd is not None and rel is not None:
+        sd_value, r = sd, rel.coefficient
         out["reliable_change"] = _guard(
             lambda: reliable_change(
-                pre,
-                post,
-                sd=sd.value,
-                reliability=rel.coefficient,
-                lower_is_better=definition.lower_is_better,
+                pre, post, sd=sd_value, reliability=r, lower_is_better=definition.lower_is_better
             )
+        )
+        out["reliability_source"] = rel.source.citation
+    elif rel is None:
+        out["reliable_change_unavailable"] = "no published reliability for this instrument"
+    else:
+        out["reliable_change_unavailable"] = (
+            f"no published SD and fewer than {MIN_BASELINE_N} baseline scores in this clinic"
         )
     if definition.threshold("mcid") or definition.threshold("mic"):
         out["mcid"] = _guard(lambda: mcid_change(pre, post, instrument=definition))
@@ -119,7 +153,7 @@ def _diary_item(
 def patient_outcomes(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str, Any]:
     """Per-instrument change, diary single-case analysis around the care start and visit
     windows for one patient (the latest episode of care sets the care start)."""
-    patient_scope(uow, actor, patient_id, entity="outcomes")
+    clinic_id = patient_scope(uow, actor, patient_id, entity="outcomes")
     episodes = uow.episodes.for_patient(patient_id)
     care_start = episodes[-1].care_start if episodes else None
     by_instrument: dict[str, list[Assessment]] = defaultdict(list)
@@ -129,7 +163,9 @@ def patient_outcomes(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str
     body: dict[str, Any] = {
         "patient_id": patient_id,
         "care_start": None if care_start is None else care_start.isoformat(),
-        "instruments": [_instrument_change(k, v) for k, v in sorted(by_instrument.items())],
+        "instruments": [
+            _instrument_change(uow, clinic_id, k, v) for k, v in sorted(by_instrument.items())
+        ],
         "diary": [],
         "wording": "Change measured during care, with its uncertainty; not proof that care "
         "caused it (regression to the mean, natural course and co-therapies also move scores).",
