@@ -9,6 +9,7 @@ turns :class:`~atlaxis.errors.AtlaxisError` into an HTML page instead of problem
 from __future__ import annotations
 
 import hashlib
+import inspect
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -130,10 +131,18 @@ def page_auth(
     """The signed-in caller (session cookie), or None. A wrong CSRF token is refused (403)."""
     if not request.cookies.get(COOKIE_NAME) and "authorization" not in request.headers:
         return None
+    arguments: dict[str, Any] = {"request": request, "uow": uow, "policy": policy, "csrf": csrf}
+    if "database" in _auth_parameters():  # the platform's older signature
+        arguments["database"] = database
     try:
-        return get_authenticated(request, uow, database, policy, csrf)
+        return get_authenticated(**arguments)
     except AuthenticationRequired:
         return None
+
+
+@cache
+def _auth_parameters() -> frozenset[str]:
+    return frozenset(inspect.signature(get_authenticated).parameters)
 
 
 MaybeAuthDep = Annotated[auth.Authenticated | None, Depends(page_auth)]
