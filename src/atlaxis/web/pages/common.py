@@ -21,6 +21,7 @@ import jinja2
 from fastapi import Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 
 from atlaxis.domain import Role
 from atlaxis.errors import AtlaxisError, AuthenticationRequired, NotFound, PermissionDenied
@@ -121,23 +122,37 @@ def render(
     return response
 
 
-def page_auth(
+async def page_auth(
     request: Request,
     uow: UowDep,
     database: DatabaseDep,
     policy: AuthPolicyDep,
     csrf: Annotated[str | None, Depends(presented_csrf)],
 ) -> auth.Authenticated | None:
-    """The signed-in caller (session cookie), or None. A wrong CSRF token is refused (403)."""
+    """The signed-in caller (session cookie), or None. A wrong CSRF token is refused (403).
+
+    Calls the platform's :func:`~atlaxis.web.deps.get_authenticated` with the arguments it
+    names (it may be sync or async), so the pages follow its signature as it evolves.
+    """
     if not request.cookies.get(COOKIE_NAME) and "authorization" not in request.headers:
         return None
-    arguments: dict[str, Any] = {"request": request, "uow": uow, "policy": policy, "csrf": csrf}
-    if "database" in _auth_parameters():  # the platform's older signature
-        arguments["database"] = database
+    available: dict[str, Any] = {
+        "request": request,
+        "uow": uow,
+        "database": database,
+        "policy": policy,
+        "csrf": csrf,
+    }
+    arguments = {k: v for k, v in available.items() if k in _auth_parameters()}
+    call: Callable[..., Any] = get_authenticated
     try:
-        return get_authenticated(**arguments)
+        if inspect.iscoroutinefunction(call):
+            found: auth.Authenticated = await call(**arguments)
+        else:
+            found = await run_in_threadpool(call, **arguments)
     except AuthenticationRequired:
         return None
+    return found
 
 
 @cache
