@@ -21,6 +21,7 @@ from atlaxis.services.auth import AuthPolicy
 from atlaxis.storage import Database
 from atlaxis.web.api import API_PREFIX, build_api_router
 from atlaxis.web.api.openapi import install_openapi
+from atlaxis.web.deps import WriteGate
 from atlaxis.web.middleware import BodySizeLimit, CrashBarrier, RequestLog
 from atlaxis.web.problems import install_problem_handlers
 
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.settings = settings
     app.state.database = database if database is not None else Database(settings.database_url)
     app.state.auth_policy = AuthPolicy.from_settings(settings)
+    app.state.write_gate = WriteGate(enabled=app.state.database.is_sqlite)
     install_problem_handlers(app)
     app.include_router(build_api_router())
     _include_pages(app)

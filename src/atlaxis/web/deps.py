@@ -13,10 +13,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
 
 from atlaxis.config import Settings
 from atlaxis.domain import Actor
@@ -49,11 +51,80 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 AuthPolicyDep = Annotated[auth.AuthPolicy, Depends(get_auth_policy)]
 
 
-def get_uow(request: Request, database: DatabaseDep) -> Iterator[UnitOfWork]:
-    with database.uow(read_only=not needs_csrf_check(request.method)) as uow:
-        yield uow
+class WriteGate:
+    """One writer at a time inside this process, for SQLite.
+
+    SQLite allows one writer; a second one waits in SQLite's busy handler, which polls with
+    growing sleeps, so under load most of the time goes to sleeping. Queueing writers on an
+    asyncio lock here hands the database over without sleeping, and a waiting request holds
+    no worker thread (so waiting writers cannot starve the thread pool the holder needs).
+    PostgreSQL needs no gate.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+
+    def lock(self) -> asyncio.Lock | None:
+        if not self.enabled:
+            return None
+        loop = asyncio.get_running_loop()
+        if loop not in self._locks:
+            self._locks[loop] = asyncio.Lock()
+        return self._locks[loop]
+
+
+def get_write_gate(request: Request) -> WriteGate:
+    gate: WriteGate = request.app.state.write_gate
+    return gate
+
+
+WriteGateDep = Annotated[WriteGate, Depends(get_write_gate)]
+
+
+def _close(uow: UnitOfWork, database: Database, touch: auth.Authenticated | None) -> None:
+    """Commit (for a read: its audit events), refresh the caller's last-seen if due, close."""
+    try:
+        if touch is not None and not uow.read_only:
+            auth.touch(uow, touch)
+            touch = None
         if not uow.committed:
             uow.commit()
+        if touch is not None:
+            with database.uow() as writer:
+                auth.touch(writer, touch)
+                writer.commit()
+    finally:
+        uow.__exit__(None, None, None)
+
+
+async def get_uow(
+    request: Request, database: DatabaseDep, gate: WriteGateDep
+) -> AsyncIterator[UnitOfWork]:
+    """One unit of work per request, committed when the route returns (before the response
+    is sent). A writing request holds the write gate from its first to its last statement;
+    a read only while its audit events are appended. Few thread hops inside the gate."""
+    writing = needs_csrf_check(request.method)
+    lock = gate.lock()
+    if writing and lock is not None:
+        await lock.acquire()
+    try:
+        uow = database.uow(read_only=not writing)
+        await run_in_threadpool(uow.__enter__)
+        try:
+            yield uow
+        except BaseException as exc:
+            await run_in_threadpool(uow.__exit__, type(exc), exc, exc.__traceback__)
+            raise
+        touch = getattr(request.state, "touch", None)
+        if writing or lock is None:
+            await run_in_threadpool(_close, uow, database, touch)
+        else:
+            async with lock:
+                await run_in_threadpool(_close, uow, database, touch)
+    finally:
+        if writing and lock is not None:
+            lock.release()
 
 
 UowDep = Annotated[UnitOfWork, Depends(get_uow, scope="function")]
@@ -85,30 +156,46 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
-def get_authenticated(
+def _resolve(
+    database: Database, policy: auth.AuthPolicy, bearer: str | None, cookie: str, ip: str | None
+) -> auth.Authenticated | None:
+    """Look the caller up in a short read-only transaction of its own (outside the gate)."""
+    with database.uow(read_only=True) as uow:
+        if bearer is not None:
+            return auth.actor_from_bearer(uow, policy, bearer, ip=ip)
+        return auth.actor_from_session(uow, policy, cookie, ip=ip) if cookie else None
+
+
+def authenticate_request(
+    request: Request, database: Database, policy: auth.AuthPolicy, csrf: str | None
+) -> auth.Authenticated:
+    """The caller of ``request`` (bearer token or session cookie), checked: scope for tokens,
+    CSRF for cookie-authenticated unsafe requests. Blocking (one short read transaction);
+    raises AuthenticationRequired / PermissionDenied. Pages may call it directly."""
+    ip = client_ip(request)
+    bearer = _bearer(request)
+    cookie = request.cookies.get(COOKIE_NAME, "")
+    found = _resolve(database, policy, bearer, cookie, ip)
+    if found is None:
+        if bearer is not None:
+            raise AuthenticationRequired("the token is unknown, expired or revoked")
+        raise AuthenticationRequired("sign in, or send a bearer token")
+    if bearer is not None:
+        _check_scope(found, request.method)
+    elif needs_csrf_check(request.method) and not csrf_ok(found.csrf_token, csrf):
+        raise PermissionDenied("the CSRF token is missing or wrong")
+    if found.touch_needed:
+        request.state.touch = found  # refreshed when the request's unit of work closes
+    return found
+
+
+async def get_authenticated(
     request: Request,
-    uow: UowDep,
     database: DatabaseDep,
     policy: AuthPolicyDep,
     csrf: Annotated[str | None, Depends(presented_csrf)],
 ) -> auth.Authenticated:
-    ip = client_ip(request)
-    token = _bearer(request)
-    if token is not None:
-        found = auth.actor_from_bearer(uow, policy, token, ip=ip)
-        if found is None:
-            raise AuthenticationRequired("the token is unknown, expired or revoked")
-        _check_scope(found, request.method)
-    else:
-        cookie = request.cookies.get(COOKIE_NAME)
-        found = None if not cookie else auth.actor_from_session(uow, policy, cookie, ip=ip)
-        if found is None:
-            raise AuthenticationRequired("sign in, or send a bearer token")
-        if needs_csrf_check(request.method) and not csrf_ok(found.csrf_token, csrf):
-            raise PermissionDenied("the CSRF token is missing or wrong")
-    if found.touch_needed:
-        _touch(uow, database, found)
-    return found
+    return await run_in_threadpool(authenticate_request, request, database, policy, csrf)
 
 
 def _check_scope(found: auth.Authenticated, method: str) -> None:
@@ -119,20 +206,10 @@ def _check_scope(found: auth.Authenticated, method: str) -> None:
         raise PermissionDenied(f"this token lacks the '{needed}' scope")
 
 
-def _touch(uow: UnitOfWork, database: Database, found: auth.Authenticated) -> None:
-    """Refresh last-seen: inside a writing unit of work, or in a short one of its own."""
-    if not uow.read_only:
-        auth.touch(uow, found)
-        return
-    with database.uow() as writer:
-        auth.touch(writer, found)
-        writer.commit()
-
-
 AuthDep = Annotated[auth.Authenticated, Depends(get_authenticated)]
 
 
-def get_actor(found: AuthDep) -> Actor:
+async def get_actor(found: AuthDep) -> Actor:
     return found.actor
 
 

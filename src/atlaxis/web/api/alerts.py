@@ -26,8 +26,8 @@ OpenOnly = Annotated[bool, Query(alias="open", description="only alerts not yet 
 
 @router.get("/alerts", response_model=PageOut[AlertOut], summary="Alerts of my clinic")
 def list_alerts(
-    uow: UowDep,
     actor: ActorDep,
+    uow: UowDep,
     page: ListDep,
     kind: KindQuery = None,
     open_only: OpenOnly = False,
@@ -51,14 +51,14 @@ def list_alerts(
     "/patients/{patient_id}/alerts", response_model=PageOut[AlertOut], summary="Alerts of a patient"
 )
 def list_patient_alerts(
-    uow: UowDep,
     actor: ActorDep,
+    uow: UowDep,
     patient_id: PatientId,
     page: ListDep,
     kind: KindQuery = None,
     open_only: OpenOnly = False,
 ) -> PageOut[AlertOut]:
-    return list_alerts(uow, actor, page, kind, open_only, patient_id)
+    return list_alerts(actor, uow, page, kind, open_only, patient_id)
 
 
 @router.post(
@@ -67,6 +67,6 @@ def list_patient_alerts(
     summary="Acknowledge an alert: who and when are recorded, with the reason given",
 )
 def acknowledge_alert(
-    uow: UowDep, actor: ActorDep, alert_id: ItemId, body: AcknowledgeIn
+    actor: ActorDep, uow: UowDep, alert_id: ItemId, body: AcknowledgeIn
 ) -> AlertOut:
     return render(AlertOut, alerts.acknowledge_alert(uow, actor, alert_id, body.note))

@@ -131,7 +131,7 @@ def create_session(
 @router.delete(
     "/session", status_code=status.HTTP_204_NO_CONTENT, summary="Sign out (ends the session)"
 )
-def delete_session(request: Request, response: Response, uow: UowDep, found: AuthDep) -> None:
+def delete_session(request: Request, response: Response, found: AuthDep, uow: UowDep) -> None:
     secret = request.cookies.get(COOKIE_NAME)
     header = request.headers.get("authorization", "")
     if found.scopes is None and header.lower().startswith("bearer "):
@@ -160,7 +160,7 @@ def me(found: AuthDep) -> MeOut:
     status_code=status.HTTP_201_CREATED,
     summary="Create a personal API token (the secret is shown once)",
 )
-def create_api_token(uow: UowDep, found: AuthDep, body: ApiTokenIn) -> NewApiTokenOut:
+def create_api_token(found: AuthDep, uow: UowDep, body: ApiTokenIn) -> NewApiTokenOut:
     actor = found.actor
     assert actor.user_id is not None
     new = auth.create_api_token(
@@ -170,7 +170,7 @@ def create_api_token(uow: UowDep, found: AuthDep, body: ApiTokenIn) -> NewApiTok
 
 
 @router.get("/api-tokens", response_model=list[ApiTokenOut], summary="My personal API tokens")
-def list_api_tokens(uow: UowDep, found: AuthDep) -> list[ApiTokenOut]:
+def list_api_tokens(found: AuthDep, uow: UowDep) -> list[ApiTokenOut]:
     actor = found.actor
     assert actor.user_id is not None
     return [_token_out(t) for t in auth.list_api_tokens(uow, actor, actor.user_id)]
@@ -179,5 +179,5 @@ def list_api_tokens(uow: UowDep, found: AuthDep) -> list[ApiTokenOut]:
 @router.delete(
     "/api-tokens/{token_id}", response_model=ApiTokenOut, summary="Revoke a personal API token"
 )
-def revoke_api_token(uow: UowDep, found: AuthDep, token_id: int) -> ApiTokenOut:
+def revoke_api_token(found: AuthDep, uow: UowDep, token_id: int) -> ApiTokenOut:
     return _token_out(auth.revoke_api_token(uow, found.actor, token_id))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from atlaxis.services import assessments, diary, visits
 from atlaxis.web.api.common import (
@@ -16,6 +16,7 @@ from atlaxis.web.api.common import (
     render,
     render_page,
 )
+from atlaxis.web.api.render import json_response
 from atlaxis.web.api.schemas import (
     AlertOut,
     AssessmentIn,
@@ -54,7 +55,7 @@ IdempotencyKey = Annotated[
     summary="Assessments, newest first (kind = instrument id)",
 )
 def list_assessments(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, page: ListDep, kind: KindQuery = None
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, page: ListDep, kind: KindQuery = None
 ) -> PageOut[AssessmentOut]:
     found = assessments.list_assessments(
         uow,
@@ -76,7 +77,7 @@ def list_assessments(
     summary="Save an assessment: scored, screened, alerts raised in the same transaction",
 )
 def save_assessment(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, body: AssessmentIn
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, body: AssessmentIn
 ) -> SavedAssessmentOut:
     saved = assessments.save_assessment(uow, actor, patient_id, payload(body))
     return SavedAssessmentOut(
@@ -86,7 +87,7 @@ def save_assessment(
 
 
 @router.get("/assessments/{assessment_id}", response_model=AssessmentOut, summary="One assessment")
-def get_assessment(uow: UowDep, actor: ActorDep, assessment_id: ItemId) -> AssessmentOut:
+def get_assessment(actor: ActorDep, uow: UowDep, assessment_id: ItemId) -> AssessmentOut:
     return render(AssessmentOut, assessments.get_assessment(uow, actor, assessment_id))
 
 
@@ -96,7 +97,7 @@ def get_assessment(uow: UowDep, actor: ActorDep, assessment_id: ItemId) -> Asses
     summary="Diary entries, newest day first",
 )
 def list_diary(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, page: ListDep
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, page: ListDep
 ) -> PageOut[DiaryOut]:
     found = diary.list_diary(
         uow, actor, patient_id, start=page.start, end=page.end, cursor=page.cursor, limit=page.limit
@@ -114,15 +115,15 @@ def list_diary(
     summary="Add a daily check-in (safe to retry with an Idempotency-Key)",
 )
 def add_diary_entry(
-    uow: UowDep,
     actor: ActorDep,
+    uow: UowDep,
     patient_id: PatientId,
     body: DiaryIn,
     idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+) -> Response:
     written = diary.add_diary_entry(uow, actor, patient_id, payload(body), idempotency_key)
     headers = {"Idempotent-Replayed": "true"} if written.replayed else None
-    return JSONResponse(written.body, status_code=written.status, headers=headers)
+    return json_response(written.body, status_code=written.status, headers=headers)
 
 
 @router.get(
@@ -131,7 +132,7 @@ def add_diary_entry(
     summary="Visits, newest first (kind = decision: adjusted, held, referred, deferred)",
 )
 def list_visits(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, page: ListDep, kind: KindQuery = None
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, page: ListDep, kind: KindQuery = None
 ) -> PageOut[VisitOut]:
     found = visits.list_visits(
         uow,
@@ -152,17 +153,17 @@ def list_visits(
     status_code=status.HTTP_201_CREATED,
     summary="Record a visit with its pre and post checks",
 )
-def record_visit(uow: UowDep, actor: ActorDep, patient_id: PatientId, body: VisitIn) -> VisitOut:
+def record_visit(actor: ActorDep, uow: UowDep, patient_id: PatientId, body: VisitIn) -> VisitOut:
     return render(VisitOut, visits.record_visit(uow, actor, patient_id, payload(body)))
 
 
 @router.get("/visits/{visit_id}", response_model=VisitOut, summary="One visit")
-def get_visit(uow: UowDep, actor: ActorDep, visit_id: ItemId) -> VisitOut:
+def get_visit(actor: ActorDep, uow: UowDep, visit_id: ItemId) -> VisitOut:
     return render(VisitOut, visits.get_visit(uow, actor, visit_id))
 
 
 @router.patch("/visits/{visit_id}", response_model=VisitOut, summary="Change a visit")
-def update_visit(uow: UowDep, actor: ActorDep, visit_id: ItemId, body: VisitPatch) -> VisitOut:
+def update_visit(actor: ActorDep, uow: UowDep, visit_id: ItemId, body: VisitPatch) -> VisitOut:
     return render(VisitOut, visits.update_visit(uow, actor, visit_id, payload(body)))
 
 
@@ -172,7 +173,7 @@ def update_visit(uow: UowDep, actor: ActorDep, visit_id: ItemId, body: VisitPatc
     summary="Co-therapies, newest start first (kind: nutrition, medication, ...)",
 )
 def list_cotherapies(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, page: ListDep, kind: KindQuery = None
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, page: ListDep, kind: KindQuery = None
 ) -> PageOut[CoTherapyOut]:
     found = visits.list_cotherapies(
         uow,
@@ -194,7 +195,7 @@ def list_cotherapies(
     summary="Record a co-therapy",
 )
 def add_cotherapy(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, body: CoTherapyIn
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, body: CoTherapyIn
 ) -> CoTherapyOut:
     return render(CoTherapyOut, visits.add_cotherapy(uow, actor, patient_id, payload(body)))
 
@@ -203,6 +204,6 @@ def add_cotherapy(
     "/cotherapies/{cotherapy_id}", response_model=CoTherapyOut, summary="Change a co-therapy"
 )
 def update_cotherapy(
-    uow: UowDep, actor: ActorDep, cotherapy_id: ItemId, body: CoTherapyPatch
+    actor: ActorDep, uow: UowDep, cotherapy_id: ItemId, body: CoTherapyPatch
 ) -> CoTherapyOut:
     return render(CoTherapyOut, visits.update_cotherapy(uow, actor, cotherapy_id, payload(body)))

@@ -28,8 +28,8 @@ router = APIRouter(tags=["patients"])
 
 @router.get("/patients", response_model=PageOut[PatientOut], summary="Patients of my clinic")
 def list_patients(
-    uow: UowDep,
     actor: ActorDep,
+    uow: UowDep,
     page: ListDep,
     search: Annotated[Text, Query(max_length=100, description="name or record number")] = "",
 ) -> PageOut[PatientOut]:
@@ -43,18 +43,18 @@ def list_patients(
     status_code=status.HTTP_201_CREATED,
     summary="Register a patient",
 )
-def create_patient(uow: UowDep, actor: ActorDep, body: PatientIn) -> PatientOut:
+def create_patient(actor: ActorDep, uow: UowDep, body: PatientIn) -> PatientOut:
     return render(PatientOut, patients.create_patient(uow, actor, payload(body)))
 
 
 @router.get("/patients/{patient_id}", response_model=PatientOut, summary="One patient")
-def get_patient(uow: UowDep, actor: ActorDep, patient_id: PatientId) -> PatientOut:
+def get_patient(actor: ActorDep, uow: UowDep, patient_id: PatientId) -> PatientOut:
     return render(PatientOut, patients.get_patient(uow, actor, patient_id))
 
 
 @router.patch("/patients/{patient_id}", response_model=PatientOut, summary="Change details")
 def update_patient(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, body: PatientPatch
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, body: PatientPatch
 ) -> PatientOut:
     return render(PatientOut, patients.update_patient(uow, actor, patient_id, payload(body)))
 
@@ -64,7 +64,7 @@ def update_patient(
     response_model=PageOut[EpisodeOut],
     summary="Episodes of care",
 )
-def list_episodes(uow: UowDep, actor: ActorDep, patient_id: PatientId) -> PageOut[EpisodeOut]:
+def list_episodes(actor: ActorDep, uow: UowDep, patient_id: PatientId) -> PageOut[EpisodeOut]:
     return render_list(EpisodeOut, episodes.list_episodes(uow, actor, patient_id))
 
 
@@ -75,14 +75,14 @@ def list_episodes(uow: UowDep, actor: ActorDep, patient_id: PatientId) -> PageOu
     summary="Open an episode of care",
 )
 def create_episode(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, body: EpisodeIn
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, body: EpisodeIn
 ) -> EpisodeOut:
     return render(EpisodeOut, episodes.create_episode(uow, actor, patient_id, payload(body)))
 
 
 @router.patch("/episodes/{episode_id}", response_model=EpisodeOut, summary="Change an episode")
 def update_episode(
-    uow: UowDep, actor: ActorDep, episode_id: ItemId, body: EpisodePatch
+    actor: ActorDep, uow: UowDep, episode_id: ItemId, body: EpisodePatch
 ) -> EpisodeOut:
     return render(EpisodeOut, episodes.update_episode(uow, actor, episode_id, payload(body)))
 
@@ -90,7 +90,7 @@ def update_episode(
 @router.get(
     "/patients/{patient_id}/consents", response_model=PageOut[ConsentOut], summary="Consents"
 )
-def list_consents(uow: UowDep, actor: ActorDep, patient_id: PatientId) -> PageOut[ConsentOut]:
+def list_consents(actor: ActorDep, uow: UowDep, patient_id: PatientId) -> PageOut[ConsentOut]:
     return render_list(ConsentOut, episodes.list_consents(uow, actor, patient_id))
 
 
@@ -101,7 +101,7 @@ def list_consents(uow: UowDep, actor: ActorDep, patient_id: PatientId) -> PageOu
     summary="Record a consent",
 )
 def record_consent(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, body: ConsentIn
+    actor: ActorDep, uow: UowDep, patient_id: PatientId, body: ConsentIn
 ) -> ConsentOut:
     return render(ConsentOut, episodes.record_consent(uow, actor, patient_id, payload(body)))
 
@@ -109,5 +109,5 @@ def record_consent(
 @router.post(
     "/consents/{consent_id}/withdraw", response_model=ConsentOut, summary="Withdraw a consent"
 )
-def withdraw_consent(uow: UowDep, actor: ActorDep, consent_id: ItemId) -> ConsentOut:
+def withdraw_consent(actor: ActorDep, uow: UowDep, consent_id: ItemId) -> ConsentOut:
     return render(ConsentOut, episodes.withdraw_consent(uow, actor, consent_id))

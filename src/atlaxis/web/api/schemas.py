@@ -293,9 +293,7 @@ class VisitPatch(In):
     notes: Annotated[Text, text(10_000)] | None = None
     clinician_id: Id | None = None
 
-    _not_null = field_validator("occurred_at", "technique", "decision", mode="before")(
-        _refuse_null
-    )
+    _not_null = field_validator("occurred_at", "technique", "decision", mode="before")(_refuse_null)
 
 
 class VisitIn(VisitPatch):

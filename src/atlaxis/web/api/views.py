@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from atlaxis.services import outcomes, timeline
-from atlaxis.services.views import jsonable
 from atlaxis.web.api.common import ListDep, PatientId
+from atlaxis.web.api.render import json_response
 from atlaxis.web.deps import ActorDep, UowDep
 
 router = APIRouter(tags=["views"])
-
-
-def finite(value: Any) -> Any:
-    """JSON has no NaN or infinity: a statistic that could not be estimated becomes null."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [finite(v) for v in value]
-    return value
 
 
 class TimelineOut(BaseModel):
@@ -48,11 +36,9 @@ class TimelineOut(BaseModel):
     response_model=TimelineOut,
     summary="Diary, scores, visits, co-therapies and episodes on one time axis",
 )
-def get_timeline(
-    uow: UowDep, actor: ActorDep, patient_id: PatientId, page: ListDep
-) -> JSONResponse:
+def get_timeline(actor: ActorDep, uow: UowDep, patient_id: PatientId, page: ListDep) -> Response:
     body = timeline.patient_timeline(uow, actor, patient_id, start=page.start, end=page.end)
-    return JSONResponse(finite(jsonable(body)))
+    return json_response(body)
 
 
 class OutcomesOut(BaseModel):
@@ -71,6 +57,6 @@ class OutcomesOut(BaseModel):
     response_model=OutcomesOut,
     summary="Per-instrument change (MCID/RCI), diary single-case analysis, visit windows",
 )
-def get_outcomes(uow: UowDep, actor: ActorDep, patient_id: PatientId) -> JSONResponse:
+def get_outcomes(actor: ActorDep, uow: UowDep, patient_id: PatientId) -> Response:
     body = outcomes.patient_outcomes(uow, actor, patient_id)
-    return JSONResponse(finite(jsonable(body)))
+    return json_response(body)
