@@ -1,6 +1,7 @@
 """Plain domain types shared by services, storage and views (no framework imports)."""
 
 from atlaxis.domain.actors import Actor, Role
+from atlaxis.domain.assignments import Assignment, AssignmentStatus, Draft
 from atlaxis.domain.audit import GENESIS_HASH, AuditEvent, VerifyResult
 from atlaxis.domain.care import (
     Alert,
@@ -9,6 +10,7 @@ from atlaxis.domain.care import (
     CoTherapy,
     CoTherapyKind,
     DiaryEntry,
+    Landmark,
     LegCheck,
     Reaction,
     Severity,
@@ -26,6 +28,8 @@ __all__ = [
     "Alert",
     "Assessment",
     "AssessmentSource",
+    "Assignment",
+    "AssignmentStatus",
     "AuditEvent",
     "Clinic",
     "CoTherapy",
@@ -33,7 +37,9 @@ __all__ = [
     "Consent",
     "ConsentKind",
     "DiaryEntry",
+    "Draft",
     "Episode",
+    "Landmark",
     "LegCheck",
     "Page",
     "Patient",

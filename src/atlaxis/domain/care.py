@@ -108,6 +108,19 @@ class LegCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class Landmark:
+    """One landmark as the clinician marked it: its name in the view and its coordinates.
+
+    Coordinates are kept as entered (image pixels with y growing downward, or film mm with y
+    upward); ``VisitChecks.radiographic_method`` says which, so the angles can be recomputed.
+    """
+
+    name: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
 class VisitChecks:
     """Findings before or after an adjustment.
 
@@ -116,6 +129,8 @@ class VisitChecks:
     ``radiographic`` holds signed film angles in degrees (e.g. ``atlas_laterality_deg``,
     ``head_tilt_deg``, ``lower_angle_deg``, ``atlas_rotation_deg``, ``cobb_c2_c7_deg``) and
     ``radiographic_method`` says how they were measured (methods give different values).
+    ``landmarks`` keeps the raw points behind the computed angles, per view id of
+    :mod:`atlaxis.domain.landmarks` (e.g. ``{"nasium": [Landmark("apl_left", 10, 20), ...]}``).
     """
 
     leg_check: LegCheck | None = None
@@ -123,6 +138,7 @@ class VisitChecks:
     radiographic: dict[str, float] = field(default_factory=dict)
     radiographic_method: str | None = None
     thermography_pattern: str | None = None
+    landmarks: dict[str, list[Landmark]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,7 @@
 """Authorisation, enforced in services (never only in handlers).
 
 * a patient sees only their own record, and may write only diary entries, portal
-  assessments and their own consents;
+  assessments, their own consents and answers to questionnaires assigned to them;
 * clinicians and admins see only patients of their own clinic;
 * researchers see only de-identified cohort views, never an identified record;
 * the system actor (CLI) with no clinic may act in every clinic.
@@ -30,6 +30,7 @@ PATIENT_MAY: dict[str, frozenset[Access]] = {
     "visit": frozenset({"read"}),
     "cotherapy": frozenset({"read"}),
     "consent": frozenset({"read", "write"}),
+    "assignment": frozenset({"read", "write"}),
     "timeline": frozenset({"read"}),
     "outcomes": frozenset({"read"}),
 }

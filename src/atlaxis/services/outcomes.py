@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from atlaxis.domain import Actor, Assessment
 from atlaxis.errors import AtlaxisError
@@ -150,6 +151,20 @@ def _diary_item(
     return out
 
 
+def _patient_zone(uow: UnitOfWork, patient_id: int) -> ZoneInfo:
+    """The patient's time zone (UTC when none or an unknown name is stored)."""
+    patient = uow.patients.get(patient_id)
+    try:
+        return ZoneInfo(patient.timezone if patient is not None else "UTC")
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory name
+        return ZoneInfo("UTC")
+
+
+def _local_days(moments: list[datetime], zone: ZoneInfo) -> list[int]:
+    """Visit times (UTC) as the patient's local calendar days, the days the diary uses."""
+    return sorted({m.astimezone(zone).date().toordinal() for m in moments})
+
+
 def patient_outcomes(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str, Any]:
     """Per-instrument change, diary single-case analysis around the care start and visit
     windows for one patient (the latest episode of care sets the care start)."""
@@ -172,7 +187,7 @@ def patient_outcomes(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str
     }
     if care_start is not None:
         rows = uow.diary.series(patient_id, start=care_start - timedelta(days=365))
-        visit_days = sorted({v.date().toordinal() for v in uow.visits.days(patient_id)})
+        visit_days = _local_days(uow.visits.days(patient_id), _patient_zone(uow, patient_id))
         for item, improvement in DIARY_OUTCOMES.items():
             daily = _daily_means(rows, item)
             if daily:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from atlaxis.domain import Actor, Page, Patient, Role, Sex
 from atlaxis.errors import Conflict
@@ -24,6 +25,14 @@ PATIENT_FIELDS = (
 )
 
 
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory name
+        return False
+    return True
+
+
 def _read(payload: Any, *, creating: bool, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     f = Fields(payload, PATIENT_FIELDS + extra)
     f.text("record_number", required=creating, max_length=64)
@@ -33,7 +42,9 @@ def _read(payload: Any, *, creating: bool, extra: tuple[str, ...] = ()) -> dict[
     f.choice("sex", Sex)
     f.optional_text("email", max_length=254)
     f.optional_text("phone", max_length=40)
-    f.text("timezone", max_length=64, default="UTC")
+    zone = f.text("timezone", max_length=64, default="UTC")
+    if "timezone" in f.present and not _known_zone(zone):
+        f.problem("timezone", f"unknown time zone {zone[:64]!r}", "an IANA name, e.g. Europe/Paris")
     if "clinic_id" in extra:
         f.integer("clinic_id")
     f.raise_if_any("invalid patient")

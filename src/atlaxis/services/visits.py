@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -10,6 +11,7 @@ from atlaxis.domain import (
     Actor,
     CoTherapy,
     CoTherapyKind,
+    Landmark,
     LegCheck,
     Page,
     Reaction,
@@ -19,6 +21,7 @@ from atlaxis.domain import (
     VisitChecks,
     VisitDecision,
 )
+from atlaxis.domain import landmarks as lm
 from atlaxis.errors import Problem, ValidationError
 from atlaxis.services import audit
 from atlaxis.services.authz import not_found, patient_scope, record_scope, require_role
@@ -45,10 +48,62 @@ CHECK_FIELDS = (
     "radiographic",
     "radiographic_method",
     "thermography_pattern",
+    "landmarks",
 )
 LEG_FIELDS = ("mm", "side", "position", "entered_as")
 #: a functional leg check above 50 mm is not a plausible entry (anatomical LLD > 20 mm is rare)
 MAX_LEG_MM = 50.0
+#: landmark coordinates (image pixels or film mm) beyond this are not plausible entries
+MAX_COORDINATE = 100_000.0
+LANDMARK_FIELDS = ("name", "x", "y")
+
+
+def _landmark(f: Fields, view: lm.View, seen: set[str]) -> Landmark | None:
+    name = f.text("name", required=True, max_length=60)
+    x = f.number("x", lo=-MAX_COORDINATE, hi=MAX_COORDINATE, required=True)
+    y = f.number("y", lo=-MAX_COORDINATE, hi=MAX_COORDINATE, required=True)
+    if name and name not in view.landmarks:
+        f.problem("name", f"unknown landmark {name!r} of view {view.id}", ", ".join(view.landmarks))
+        return None
+    if name in seen:
+        f.problem("name", f"landmark {name!r} given twice", "each landmark once per view")
+        return None
+    seen.add(name)
+    if x is None or y is None or not name:
+        return None
+    return Landmark(name, x, y)
+
+
+def _landmarks(c: Fields) -> dict[str, list[Landmark]]:
+    """``{view id: [{"name", "x", "y"}, ...]}``: known views and landmark names, each landmark
+    at most once (so the count is bounded by the view), finite coordinates."""
+    raw = c.payload.get("landmarks")
+    if raw is None:
+        return {}
+    views = lm.views()
+    if not isinstance(raw, Mapping):
+        c.problem("landmarks", "must be an object of view id to a list of points", ", ".join(views))
+        return {}
+    out: dict[str, list[Landmark]] = {}
+    for view_id, points in raw.items():
+        where = f"landmarks.{str(view_id)[:40]}"
+        view = views.get(view_id) if isinstance(view_id, str) else None
+        if view is None:
+            c.problem(where, "unknown view", ", ".join(views))
+            continue
+        if not isinstance(points, list) or len(points) > len(view.landmarks):
+            c.problem(where, "must be a list of points", f"at most {len(view.landmarks)}")
+            continue
+        seen: set[str] = set()
+        kept = []
+        for n, point in enumerate(points):
+            pf = Fields(point, LANDMARK_FIELDS, prefix=f"{c.prefix}.{where}[{n}]")
+            found = _landmark(pf, view, seen)
+            c.problems.problems.extend(pf.problems.problems)
+            if found is not None:
+                kept.append(found)
+        out[view_id] = kept
+    return out
 
 
 def _checks(f: Fields, name: str) -> VisitChecks:
@@ -74,6 +129,7 @@ def _checks(f: Fields, name: str) -> VisitChecks:
         radiographic=c.numbers("radiographic", lo=-180.0, hi=180.0),
         radiographic_method=c.optional_text("radiographic_method", max_length=80),
         thermography_pattern=c.optional_text("thermography_pattern", max_length=80),
+        landmarks=_landmarks(c),
     )
     f.problems.problems.extend(c.problems.problems)
     f.present[name] = checks

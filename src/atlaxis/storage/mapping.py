@@ -9,13 +9,17 @@ from atlaxis.domain import (
     Alert,
     Assessment,
     AssessmentSource,
+    Assignment,
+    AssignmentStatus,
     Clinic,
     Consent,
     ConsentKind,
     CoTherapy,
     CoTherapyKind,
     DiaryEntry,
+    Draft,
     Episode,
+    Landmark,
     LegCheck,
     Patient,
     Reaction,
@@ -32,6 +36,8 @@ from atlaxis.storage.security_tables import UserRow
 from atlaxis.storage.tables import (
     AlertRow,
     AssessmentRow,
+    AssignmentDraftRow,
+    AssignmentRow,
     ClinicRow,
     ConsentRow,
     CoTherapyRow,
@@ -155,9 +161,32 @@ def checks_to_json(checks: VisitChecks) -> dict[str, Any]:
     }
 
 
-def checks_from_json(data: dict[str, Any] | None) -> VisitChecks:
+def landmarks_to_json(points: dict[str, list[Landmark]]) -> dict[str, Any]:
+    return {
+        view: [{"name": p.name, "x": p.x, "y": p.y} for p in pts] for view, pts in points.items()
+    }
+
+
+def landmarks_from_json(data: dict[str, Any] | None) -> dict[str, list[Landmark]]:
+    return {
+        view: [Landmark(str(p["name"]), float(p["x"]), float(p["y"])) for p in pts]
+        for view, pts in (data or {}).items()
+    }
+
+
+def visit_landmarks_to_json(pre: VisitChecks, post: VisitChecks) -> dict[str, Any] | None:
+    """The ``visits.landmarks`` column: raw points of both checks (None when there are none)."""
+    if not pre.landmarks and not post.landmarks:
+        return None
+    return {"pre": landmarks_to_json(pre.landmarks), "post": landmarks_to_json(post.landmarks)}
+
+
+def checks_from_json(
+    data: dict[str, Any] | None, landmarks: dict[str, Any] | None = None
+) -> VisitChecks:
+    points = landmarks_from_json(landmarks)
     if not data:
-        return VisitChecks()
+        return VisitChecks(landmarks=points)
     leg = data.get("leg_check")
     return VisitChecks(
         leg_check=None
@@ -172,6 +201,7 @@ def checks_from_json(data: dict[str, Any] | None) -> VisitChecks:
         radiographic={k: float(v) for k, v in (data.get("radiographic") or {}).items()},
         radiographic_method=data.get("radiographic_method"),
         thermography_pattern=data.get("thermography_pattern"),
+        landmarks=points,
     )
 
 
@@ -185,8 +215,8 @@ def visit(row: VisitRow) -> Visit:
         decision=VisitDecision(row.decision),
         listing=row.listing,
         rule_applied=row.rule_applied,
-        pre_checks=checks_from_json(row.pre_checks),
-        post_checks=checks_from_json(row.post_checks),
+        pre_checks=checks_from_json(row.pre_checks, (row.landmarks or {}).get("pre")),
+        post_checks=checks_from_json(row.post_checks, (row.landmarks or {}).get("post")),
         reaction=None if row.reaction is None else Reaction(row.reaction),
         reaction_note=row.reaction_note,
         notes=row.notes,
@@ -225,3 +255,21 @@ def alert(row: AlertRow) -> Alert:
         acknowledged_at=row.acknowledged_at,
         acknowledgement_note=row.acknowledgement_note,
     )
+
+
+def assignment(row: AssignmentRow) -> Assignment:
+    return Assignment(
+        id=row.id,
+        patient_id=row.patient_id,
+        instrument=row.instrument,
+        assigned_by=row.assigned_by,
+        assigned_at=row.assigned_at,
+        due=row.due,
+        status=AssignmentStatus(row.status),
+        assessment_id=row.assessment_id,
+        episode_id=row.episode_id,
+    )
+
+
+def draft(row: AssignmentDraftRow) -> Draft:
+    return Draft(row.assignment_id, dict(row.answers), row.saved_at)

@@ -1,5 +1,6 @@
 """Clinical tables: clinics, patients, episodes, assessments, diary, visits, co-therapies,
-alerts and consents. Every patient-owned table is indexed on (patient_id, date)."""
+alerts, consents, questionnaire assignments and their drafts. Every patient-owned table is
+indexed on (patient_id, date)."""
 
 from __future__ import annotations
 
@@ -114,6 +115,8 @@ class VisitRow(Base):
     rule_applied: Mapped[str] = mapped_column(String(80), default="")
     pre_checks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     post_checks: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: raw landmark points behind the angles: {"pre": {view: [{name, x, y}]}, "post": {...}}
+    landmarks: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     reaction: Mapped[str | None] = mapped_column(String(16))
     reaction_note: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
@@ -171,3 +174,39 @@ class ConsentRow(Base):
     granted_at: Mapped[datetime]
     withdrawn_at: Mapped[datetime | None]
     recorded_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+
+
+class AssignmentRow(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (
+        Index(
+            "ix_assignments_patient_id_status_assigned_at", "patient_id", "status", "assigned_at"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    patient_id: Mapped[int] = _patient_fk()
+    instrument: Mapped[str] = mapped_column(String(40))
+    assigned_by: Mapped[int | None] = mapped_column(BigId, ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    assessment_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("assessments.id", ondelete="SET NULL")
+    )
+    episode_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("episodes.id", ondelete="SET NULL")
+    )
+
+
+class AssignmentDraftRow(Base):
+    __tablename__ = "assignment_drafts"
+
+    assignment_id: Mapped[int] = mapped_column(
+        BigId,
+        ForeignKey("assignments.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)

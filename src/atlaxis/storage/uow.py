@@ -27,6 +27,7 @@ from atlaxis.storage.repositories.accounts import (
     UserRepository,
     WebSessionRepository,
 )
+from atlaxis.storage.repositories.assignments import AssignmentRepository, DraftRepository
 from atlaxis.storage.repositories.audit import AuditRepository
 from atlaxis.storage.repositories.bulk import BulkRepository
 from atlaxis.storage.repositories.care import (
@@ -67,6 +68,8 @@ class UnitOfWork:
         self.visits = VisitRepository(s)
         self.cotherapies = CoTherapyRepository(s)
         self.alerts = AlertRepository(s)
+        self.assignments = AssignmentRepository(s)
+        self.drafts = DraftRepository(s)
         self.audit = AuditRepository(s)
         self.web_sessions = WebSessionRepository(s)
         self.api_tokens = ApiTokenRepository(s)

@@ -25,7 +25,7 @@ from atlaxis.storage.repositories.audit import PendingEvent
 
 
 def test_migrated_to_head(db_url: str) -> None:
-    assert current_revision(db_url) == "0001"
+    assert current_revision(db_url) == "0002"
 
 
 def test_commit_keeps_and_leaving_without_commit_rolls_back(uow_factory, factory) -> None:

@@ -177,6 +177,7 @@ def _visit_values(visit: Visit) -> dict[str, Any]:
         "rule_applied": visit.rule_applied,
         "pre_checks": mapping.checks_to_json(visit.pre_checks),
         "post_checks": mapping.checks_to_json(visit.post_checks),
+        "landmarks": mapping.visit_landmarks_to_json(visit.pre_checks, visit.post_checks),
         "reaction": None if visit.reaction is None else visit.reaction.value,
         "reaction_note": visit.reaction_note,
         "notes": visit.notes,
