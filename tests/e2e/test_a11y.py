@@ -1,0 +1,177 @@
+"""Accessibility scan of every page with axe-core (from the npm registry, pinned in
+tests/e2e/package.json): no serious or critical WCAG 2.1 A/AA violations, for each role.
+
+axe is injected as a script tag; the pages' Content-Security-Policy forbids inline script, so the
+scanning browser context alone bypasses CSP (``bypass_csp=True``). Every ``<details>`` is opened
+before the scan so that method/caveat texts, data tables and the landmark form are checked too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import PHONE, Server
+
+HERE = Path(__file__).parent
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+BLOCKING = ("serious", "critical")
+
+RUN_AXE = """async (tags) => {
+  document.querySelectorAll('details').forEach((d) => { d.open = true; });
+  const found = await axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations'],
+  });
+  return found.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary),
+  }));
+}"""
+
+
+def _install_axe() -> Path:
+    if AXE.is_file():
+        return AXE
+    npm = shutil.which("npm")
+    if npm is None:
+        message = "npm not found: cannot install axe-core (apt-get install -y npm)"
+        if os.environ.get("ATLAXIS_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    subprocess.run([npm, "install", "--no-audit", "--no-fund"], cwd=HERE, check=True, timeout=300)
+    assert AXE.is_file(), "npm install did not provide axe-core"
+    return AXE
+
+
+@pytest.fixture(scope="session")
+def axe() -> Path:
+    return _install_axe()
+
+
+@pytest.fixture
+def scanner(browser: Any, axe: Path) -> Iterator[Callable[..., Any]]:
+    """``scanner(phone=False)`` → a page in a CSP-bypassing context (closed after the test)."""
+    contexts: list[Any] = []
+
+    def new_page(phone: bool = False) -> Any:
+        options: dict[str, Any] = {"bypass_csp": True}
+        if phone:
+            options.update(viewport=PHONE, is_mobile=True, has_touch=True)
+        else:
+            options.update(viewport={"width": 1280, "height": 900})
+        context = browser.new_context(**options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
+def scan(page: Any, axe: Path, where: str) -> list[str]:
+    """axe on the current page; the serious/critical violations as readable lines."""
+    page.wait_for_load_state("load")
+    page.add_script_tag(path=str(axe))
+    found = page.evaluate(RUN_AXE, TAGS)
+    for v in found:
+        if v["impact"] not in BLOCKING:
+            print(f"{where}: {v['impact']} {v['id']}: {v['help']}: {v['nodes'][:2]}")
+    return [
+        f"{where}: {v['impact']} {v['id']} ({v['help']}): " + " | ".join(v["nodes"])
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def test_anonymous_pages(server: Server, scanner: Callable[..., Any], axe: Path) -> None:
+    page = scanner(phone=True)
+    page.goto(f"{server.base_url}/login")
+    problems = scan(page, axe, "/login")
+    page.get_by_label("Email").fill("nobody@example.org")
+    page.get_by_label("Password").fill("wrong password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("load")
+    problems += scan(page, axe, "/login (refused)")
+    assert not problems, "\n".join(problems)
+
+
+def test_patient_pages(
+    server: Server, scanner: Callable[..., Any], axe: Path, sign_in: Callable[..., None]
+) -> None:
+    page = scanner(phone=True)
+    sign_in(page, server.login_for("patient", 6))
+    problems: list[str] = []
+    for path in ("/checkin", "/me", "/questionnaires", "/patients"):  # the last: error page
+        page.goto(f"{server.base_url}{path}")
+        problems += scan(page, axe, path)
+    page.goto(f"{server.base_url}/checkin")
+    page.get_by_role("button", name="Low-energy mode").tap()
+    problems += scan(page, axe, "/checkin (low-energy)")
+    page.get_by_role("button", name="Low-energy mode").tap()
+    assert not problems, "\n".join(problems)
+
+
+def _patient_with_open_alert(server: Server, uow: Callable[[], Any]) -> int:
+    any_patient = server.login_for("patient", 0).patient_id
+    with uow() as u:
+        clinic_id = u.patients.clinic_of(any_patient)
+        found = u.alerts.page(clinic_id=clinic_id, open_only=True, limit=1)
+    return int(found[0].patient_id) if found else int(any_patient)
+
+
+def test_clinician_pages(
+    server: Server,
+    scanner: Callable[..., Any],
+    axe: Path,
+    sign_in: Callable[..., None],
+    uow: Callable[[], Any],
+) -> None:
+    page = scanner()
+    sign_in(page, server.login_for("clinician", 0))
+    pid = _patient_with_open_alert(server, uow)
+    problems: list[str] = []
+    for path in (
+        "/patients",
+        f"/patients/{pid}",
+        f"/patients/{pid}?days=all",
+        f"/patients/{pid}/outcomes",
+        "/cohort",
+        "/cohort?instrument=ndi",
+        "/patients/999999",  # the friendly error page
+    ):
+        page.goto(f"{server.base_url}{path}")
+        problems += scan(page, axe, path)
+    # the visit form and the alert form showing their problems next to the fields
+    page.goto(f"{server.base_url}/patients/{pid}")
+    page.locator("#f-pre_leg").fill("a lot")
+    page.locator("#f-technique").fill("")
+    page.get_by_role("button", name="Save visit").click()
+    page.wait_for_load_state("load")
+    assert page.locator("#visit-problems").count() == 1
+    problems += scan(page, axe, "visit form with problems")
+    ack = page.get_by_role("button", name="Acknowledge with this reason")
+    if ack.count():
+        ack.first.click()
+        page.wait_for_load_state("load")
+        problems += scan(page, axe, "alert acknowledgement refused")
+    assert not problems, "\n".join(problems)
+
+
+def test_researcher_pages(
+    server: Server, scanner: Callable[..., Any], axe: Path, sign_in: Callable[..., None]
+) -> None:
+    page = scanner()
+    sign_in(page, server.login_for("researcher", 0))
+    problems: list[str] = []
+    for path in ("/cohort", "/patients"):  # a researcher gets the error page for /patients
+        page.goto(f"{server.base_url}{path}")
+        problems += scan(page, axe, path)
+    assert not problems, "\n".join(problems)
