@@ -21,7 +21,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from atlaxis.domain import Actor, Role
-from atlaxis.services import assessments, diary, episodes, visits
+from atlaxis.services import assessments, diary, episodes, questionnaires, visits
 from atlaxis.services.auth import create_api_token
 from atlaxis.web.api import API_PREFIX
 from atlaxis.web.api.openapi import api_operations, requires_auth
@@ -55,6 +55,12 @@ SAMPLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     },
     ("PATCH", "/api/v1/cotherapies/{cotherapy_id}"): {"notes": "n"},
     ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): {"note": "seen"},
+    ("POST", "/api/v1/patients/{patient_id}/assignments"): {"instruments": ["phq9", "fiqr"]},
+    ("PUT", "/api/v1/assignments/{assignment_id}/draft"): {"answers": {"1": 1}},
+    ("POST", "/api/v1/assignments/{assignment_id}/submit"): {
+        "answers": {str(i): 0 for i in range(1, 10)}
+    },
+    ("POST", "/api/v1/assignments/{assignment_id}/cancel"): None,
 }
 #: routes whose only input is the caller (no record of anyone else can be named)
 SELF_ROUTES = frozenset({"/api/v1/auth/me", "/api/v1/auth/api-tokens", "/api/v1/auth/session"})
@@ -94,6 +100,8 @@ def _seed_patient(uow: Any, clinic_id: int, marker: str) -> Records:
     co = visits.add_cotherapy(
         uow, system, pid, {"kind": "other", "name": "yoga", "started_on": "2024-01-01"}
     )
+    assigned = questionnaires.assign_instruments(uow, system, pid, ["phq9"])
+    questionnaires.save_draft(uow, system, assigned[0].id, {"1": 2})
     token = create_api_token(uow, Actor.system(), user.id, "target", ["read"])
     ids = {
         "patient_id": pid,
@@ -103,6 +111,7 @@ def _seed_patient(uow: Any, clinic_id: int, marker: str) -> Records:
         "alert_id": saved.alerts[0].id,
         "visit_id": visit.id,
         "cotherapy_id": co.id,
+        "assignment_id": assigned[0].id,
         "token_id": token.token.id,
         "user_id": user.id,
     }

@@ -8,7 +8,7 @@ from typing import Any
 from atlaxis.domain import Actor, Consent, ConsentKind, Episode, Role
 from atlaxis.errors import Problem, ValidationError
 from atlaxis.services import audit
-from atlaxis.services.authz import not_found, patient_scope, require_role
+from atlaxis.services.authz import not_found, patient_scope, record_scope, require_role
 from atlaxis.services.fields import Fields
 from atlaxis.storage import UnitOfWork
 
@@ -45,7 +45,7 @@ def update_episode(
     current = uow.episodes.get(episode_id)
     if current is None:
         raise not_found("episode", episode_id)
-    patient_scope(uow, actor, current.patient_id, entity="episode", access="write")
+    record_scope(uow, actor, current.patient_id, "episode", episode_id, access="write")
     changes = _read_episode(payload, creating=False)
     start = changes.get("care_start", current.care_start)
     end = changes.get("ended_on", current.ended_on)
@@ -91,7 +91,7 @@ def withdraw_consent(uow: UnitOfWork, actor: Actor, consent_id: int) -> Consent:
     current = uow.consents.get(consent_id)
     if current is None:
         raise not_found("consent", consent_id)
-    patient_scope(uow, actor, current.patient_id, entity="consent", access="write")
+    record_scope(uow, actor, current.patient_id, "consent", consent_id, access="write")
     uow.consents.withdraw(consent_id, datetime.now(UTC))
     audit.record(uow, actor, "withdraw", "consent", consent_id, current.patient_id)
     updated = uow.consents.get(consent_id)
