@@ -103,15 +103,39 @@ def test_anonymous_pages(server: Server, scanner: Callable[..., Any], axe: Path)
     assert not problems, "\n".join(problems)
 
 
+def _assign(server: Server, patient_id: int, instruments: list[str]) -> list[int]:
+    """Assign questionnaires as the clinic would (set-up only, straight through the service)."""
+    from atlaxis.domain import Actor
+    from atlaxis.services import questionnaires
+    from atlaxis.storage import Database
+
+    database = Database(server.database_url)
+    try:
+        with database.uow() as u:
+            actor = Actor.system(u.patients.clinic_of(patient_id))
+            made = questionnaires.assign_instruments(u, actor, patient_id, instruments)
+            u.commit()
+    finally:
+        database.dispose()
+    return [int(a.id) for a in made]
+
+
 def test_patient_pages(
     server: Server, scanner: Callable[..., Any], axe: Path, sign_in: Callable[..., None]
 ) -> None:
+    login = server.login_for("patient", 6)
+    phq9, fiqr = _assign(server, login.patient_id, ["phq9", "fiqr"])
     page = scanner(phone=True)
-    sign_in(page, server.login_for("patient", 6))
+    sign_in(page, login)
     problems: list[str] = []
-    for path in ("/checkin", "/me", "/questionnaires", "/patients"):  # the last: error page
-        page.goto(f"{server.base_url}{path}")
+    for path in ("/checkin", "/me", "/questionnaires", f"/questionnaires/{fiqr}", "/patients"):
+        page.goto(f"{server.base_url}{path}")  # /patients: the error page for a patient
         problems += scan(page, axe, path)
+    page.goto(f"{server.base_url}/questionnaires/{phq9}?page=2")
+    page.get_by_role("button", name="Send my answers").click()
+    page.wait_for_load_state("load")
+    assert page.locator(".error-text").count() >= 1
+    problems += scan(page, axe, "questionnaire with problems")
     page.goto(f"{server.base_url}/checkin")
     page.get_by_role("button", name="Low-energy mode").tap()
     problems += scan(page, axe, "/checkin (low-energy)")

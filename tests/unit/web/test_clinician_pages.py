@@ -217,3 +217,31 @@ def test_outcome_and_cohort_pages_render(staff: StaffClient, factory: Any, page_
     page_login("res@example.org")
     assert client.get("/cohort").status_code == 200
     assert client.get(f"/patients/{patient.id}").status_code == 403
+
+
+def test_intake_assigns_questionnaires(staff: StaffClient, uow_factory: Any) -> None:
+    from atlaxis.services import questionnaires
+
+    client, _, patient = staff
+    page = client.get(f"/patients/{patient.id}").text
+    assert 'action="/patients/' + str(patient.id) + '/assignments"' in page
+    url = f"/patients/{patient.id}/assignments"
+    none_chosen = client.post(url, data={"csrf_token": _csrf(page)})
+    assert none_chosen.status_code == 422
+    assert "Choose at least one questionnaire." in none_chosen.text
+    bad_due = client.post(
+        url, data={"csrf_token": _csrf(page), "instrument": "phq9", "due": "soon"}
+    )
+    assert bad_due.status_code == 422 and "Enter the due date as a date." in bad_due.text
+    form = {"csrf_token": _csrf(page), "instrument": ["phq9", "ndi"], "due": "2031-01-31"}
+    saved = client.post(url, data=form)
+    assert saved.status_code == 303, saved.text[:2000]
+    html = client.get(saved.headers["location"]).text
+    assert "The questionnaires were assigned to the patient." in html
+    listed = html[html.index('id="open-assignments"') :]
+    assert "PHQ9" in listed[:400] and "NDI" in listed[:400] and "2031-01-31" in listed[:400]
+    with uow_factory() as uow:
+        open_now = uow.assignments.for_patient(patient.id)
+    assert sorted(a.instrument for a in open_now) == ["ndi", "phq9"]
+    for inst in questionnaires.assignable_instruments():  # the form offers the service's list
+        assert f'name="instrument" value="{inst}"' in page

@@ -121,6 +121,9 @@ def _patient_context(
 
 
 def _assignable() -> list[str]:
+    q = _questionnaires()
+    if q is not None and hasattr(q, "assignable_instruments"):
+        return list(q.assignable_instruments())
     from atlaxis.instruments import instrument_ids
 
     return [i for i in instrument_ids() if i not in ("diary",)]
@@ -245,5 +248,11 @@ async def assign(request: Request, uow: UowDep, found: MaybeAuthDep, patient_id:
         due = date.fromisoformat(due_text) if due_text else None
     except ValueError:
         return _again(request, uow, who, patient_id, {"assign_error": "intake.error.due"})
-    q.assign_instruments(uow, who.actor, patient_id, chosen, due=due)
+    try:
+        q.assign_instruments(uow, who.actor, patient_id, chosen, due=due)
+    except AtlaxisError as exc:
+        if not exc.problems:
+            raise
+        key = "intake.error.due" if any(p.field == "due" for p in exc.problems) else None
+        return _again(request, uow, who, patient_id, {"assign_error": key or "intake.error.assign"})
     return redirect(f"/patients/{patient_id}?saved=assigned#intake")
