@@ -280,7 +280,28 @@ TABLE_ORDER = (
     "assessments",
     "alerts",
     "cotherapies",
+    "assignments",
 )
+#: questionnaires waiting for every demo patient with a login (so their pages show some)
+WAITING_INSTRUMENTS = ("phq9", "fiqr")
+
+
+def _waiting(pid: int, eid: int, ctx: _ClinicCtx, as_of: date) -> list[dict[str, Any]]:
+    """Open assignments (PHQ-9, FIQR) given yesterday by the clinic, due in a week."""
+    assigned_at = datetime.combine(as_of - timedelta(days=1), time(9), tzinfo=UTC)
+    return [
+        {
+            "patient_id": pid,
+            "instrument": instrument,
+            "assigned_by": ctx.staff_user,
+            "assigned_at": assigned_at,
+            "due": as_of + timedelta(days=7),
+            "status": "open",
+            "assessment_id": None,
+            "episode_id": eid,
+        }
+        for instrument in WAITING_INSTRUMENTS
+    ]
 
 
 def _load_chunk(
@@ -316,6 +337,7 @@ def _load_chunk(
                 }
             )
             logins.append(Login(email, DEMO_PASSWORD, "patient", ctx.slug, pid))
+            out["assignments"] += _waiting(pid, eid, ctx, as_of)
         ids.patient += 1
         ids.episode += 1
     with db.uow() as uow:

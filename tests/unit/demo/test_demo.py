@@ -15,6 +15,7 @@ from atlaxis.domain import Actor, Role
 from atlaxis.errors import NotFound
 from atlaxis.services import audit
 from atlaxis.services.patients import create_patient, get_patient
+from atlaxis.services.questionnaires import list_assignments, save_draft
 
 AS_OF = date(2025, 6, 30)
 
@@ -74,6 +75,17 @@ def test_demo_database(db_url, uow_factory) -> None:
         created = create_patient(uow, actor, body)  # ids continue after the bulk load
         uow.commit()
     assert created.id > max(x.patient_id or 0 for x in result.logins)
+    # every patient login has a PHQ-9 and a FIQR waiting, which the patient can open
+    assert result.counts["assignments"] == 2 * (12 + 2)
+    login = next(x for x in result.logins if x.role == "patient")
+    with uow_factory() as uow:
+        user = uow.users.by_email(login.email)
+        me = Actor(user.id, Role.PATIENT, user.clinic_id, login.patient_id)
+        waiting = list_assignments(uow, me, login.patient_id)
+        assert sorted(a.instrument for a in waiting) == ["fiqr", "phq9"]
+        assert all(a.due == AS_OF + timedelta(days=7) for a in waiting)
+        assert save_draft(uow, me, waiting[0].id, {"1": 1}).answers == {"1": 1}
+        uow.commit()
 
 
 def test_demo_content_is_reproducible(tmp_path) -> None:
