@@ -21,7 +21,7 @@ from atlaxis.services.auth import AuthPolicy
 from atlaxis.storage import Database
 from atlaxis.web.api import API_PREFIX, build_api_router
 from atlaxis.web.api.openapi import install_openapi
-from atlaxis.web.deps import WriteGate
+from atlaxis.web.deps import RequestSlots, WriteGate
 from atlaxis.web.middleware import BodySizeLimit, CrashBarrier, RequestLog
 from atlaxis.web.problems import install_problem_handlers
 
@@ -30,6 +30,11 @@ DESCRIPTION = (
     "`Authorization: Bearer <token>`. Errors are RFC 9457 problem+json documents whose "
     "`errors` list names every invalid field."
 )
+
+
+#: requests using the database at once per process (below the connection pool and the
+#: worker thread pool, so neither can run dry; the rest wait without holding either)
+DATABASE_SLOTS = 16
 
 
 @asynccontextmanager
@@ -55,6 +60,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.database = database if database is not None else Database(settings.database_url)
     app.state.auth_policy = AuthPolicy.from_settings(settings)
     app.state.write_gate = WriteGate(enabled=app.state.database.is_sqlite)
+    app.state.request_slots = RequestSlots(DATABASE_SLOTS)
     install_problem_handlers(app)
     app.include_router(build_api_router())
     _include_pages(app)

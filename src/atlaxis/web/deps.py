@@ -17,6 +17,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from starlette.concurrency import run_in_threadpool
 
@@ -83,23 +84,50 @@ WriteGateDep = Annotated[WriteGate, Depends(get_write_gate)]
 
 
 def _close(uow: UnitOfWork, database: Database, touch: auth.Authenticated | None) -> None:
-    """Commit (for a read: its audit events), refresh the caller's last-seen if due, close."""
+    """Commit (for a read: its audit events) and close; then refresh the caller's last-seen
+    if due, in the same transaction for a write, else in a short one of its own (never two
+    connections at once)."""
     try:
         if touch is not None and not uow.read_only:
             auth.touch(uow, touch)
             touch = None
         if not uow.committed:
             uow.commit()
-        if touch is not None:
-            with database.uow() as writer:
-                auth.touch(writer, touch)
-                writer.commit()
     finally:
         uow.__exit__(None, None, None)
+    if touch is not None:
+        with database.uow() as writer:
+            auth.touch(writer, touch)
+            writer.commit()
+
+
+class RequestSlots:
+    """At most ``size`` requests use the database at once; the others wait here, holding
+    neither a worker thread nor a pooled connection (so the pool and the thread pool cannot
+    be exhausted by requests that wait for each other)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._semaphores: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+    def semaphore(self) -> asyncio.Semaphore:
+        loop = asyncio.get_running_loop()
+        if loop not in self._semaphores:
+            self._semaphores[loop] = asyncio.Semaphore(self.size)
+        return self._semaphores[loop]
+
+
+async def database_slot(request: Request) -> AsyncIterator[None]:
+    slots: RequestSlots = request.app.state.request_slots
+    async with slots.semaphore():
+        yield
+
+
+SlotDep = Annotated[None, Depends(database_slot, scope="function")]
 
 
 async def get_uow(
-    request: Request, database: DatabaseDep, gate: WriteGateDep
+    request: Request, _slot: SlotDep, database: DatabaseDep, gate: WriteGateDep
 ) -> AsyncIterator[UnitOfWork]:
     """One unit of work per request, committed when the route returns (before the response
     is sent). A writing request holds the write gate from its first to its last statement;
@@ -110,18 +138,23 @@ async def get_uow(
         await lock.acquire()
     try:
         uow = database.uow(read_only=not writing)
-        await run_in_threadpool(uow.__enter__)
+        # A client that hangs up cancels its request; the transaction must still end (or a
+        # half-open SQLite write transaction would lock everyone out), hence the shields.
+        with anyio.CancelScope(shield=True):
+            await run_in_threadpool(uow.__enter__)
         try:
             yield uow
         except BaseException as exc:
-            await run_in_threadpool(uow.__exit__, type(exc), exc, exc.__traceback__)
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(uow.__exit__, type(exc), exc, exc.__traceback__)
             raise
         touch = getattr(request.state, "touch", None)
-        if writing or lock is None:
-            await run_in_threadpool(_close, uow, database, touch)
-        else:
-            async with lock:
+        with anyio.CancelScope(shield=True):
+            if writing or lock is None:
                 await run_in_threadpool(_close, uow, database, touch)
+            else:
+                async with lock:
+                    await run_in_threadpool(_close, uow, database, touch)
     finally:
         if writing and lock is not None:
             lock.release()
@@ -191,6 +224,7 @@ def authenticate_request(
 
 async def get_authenticated(
     request: Request,
+    _slot: SlotDep,
     database: DatabaseDep,
     policy: AuthPolicyDep,
     csrf: Annotated[str | None, Depends(presented_csrf)],
