@@ -76,15 +76,24 @@ def scanner(browser: Any, axe: Path) -> Iterator[Callable[..., Any]]:
         context.close()
 
 
+DUPLICATE_IDS = """() => {
+  const seen = {};
+  document.querySelectorAll('[id]').forEach((e) => { seen[e.id] = (seen[e.id] || 0) + 1; });
+  return Object.keys(seen).filter((k) => seen[k] > 1);
+}"""
+
+
 def scan(page: Any, axe: Path, where: str) -> list[str]:
-    """axe on the current page; the serious/critical violations as readable lines."""
+    """axe on the current page; the serious/critical violations as readable lines (plus any
+    duplicate id, which breaks labels and aria references and which axe 4 no longer reports)."""
     page.wait_for_load_state("load")
+    duplicates = page.evaluate(DUPLICATE_IDS)
     page.add_script_tag(path=str(axe))
     found = page.evaluate(RUN_AXE, TAGS)
     for v in found:
         if v["impact"] not in BLOCKING:
             print(f"{where}: {v['impact']} {v['id']}: {v['help']}: {v['nodes'][:2]}")
-    return [
+    return [f"{where}: duplicate id {d!r}" for d in duplicates] + [
         f"{where}: {v['impact']} {v['id']} ({v['help']}): " + " | ".join(v["nodes"])
         for v in found
         if v["impact"] in BLOCKING

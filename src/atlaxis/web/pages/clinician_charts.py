@@ -136,7 +136,7 @@ def timeline_chart(body: dict[str, Any], start: date, end: date, _: T) -> c.Time
         if start <= date.fromisoformat(e["care_start"]) <= end
     )
     return c.TimelineChart(
-        "timeline",
+        "timeline-chart",
         _("timeline.title"),
         _("timeline.desc", start=start.isoformat(), end=end.isoformat()),
         start,

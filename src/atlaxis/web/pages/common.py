@@ -28,13 +28,8 @@ from atlaxis.errors import AtlaxisError, AuthenticationRequired, NotFound, Permi
 from atlaxis.security.csrf import FORM_FIELD
 from atlaxis.security.sessions import COOKIE_NAME
 from atlaxis.services import auth
-from atlaxis.web.deps import (
-    AuthPolicyDep,
-    DatabaseDep,
-    UowDep,
-    get_authenticated,
-    presented_csrf,
-)
+from atlaxis.web import deps as web_deps
+from atlaxis.web.deps import AuthPolicyDep, DatabaseDep, UowDep, presented_csrf
 from atlaxis.web.i18n import Translator, negotiate
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -131,11 +126,27 @@ async def page_auth(
 ) -> auth.Authenticated | None:
     """The signed-in caller (session cookie), or None. A wrong CSRF token is refused (403).
 
-    Calls the platform's :func:`~atlaxis.web.deps.get_authenticated` with the arguments it
-    names (it may be sync or async), so the pages follow its signature as it evolves.
+    Uses the platform's blocking ``authenticate_request`` (in a worker thread) when it has one,
+    else calls :func:`~atlaxis.web.deps.get_authenticated` with the arguments it names.
     """
     if not request.cookies.get(COOKIE_NAME) and "authorization" not in request.headers:
         return None
+    direct: Callable[..., Any] | None = getattr(web_deps, "authenticate_request", None)
+    try:
+        if direct is not None:
+            found: auth.Authenticated = await run_in_threadpool(
+                direct, request, database, policy, csrf
+            )
+        else:
+            found = await _call_get_authenticated(request, uow, database, policy, csrf)
+    except AuthenticationRequired:
+        return None
+    return found
+
+
+async def _call_get_authenticated(
+    request: Request, uow: Any, database: Any, policy: Any, csrf: str | None
+) -> auth.Authenticated:
     available: dict[str, Any] = {
         "request": request,
         "uow": uow,
@@ -143,21 +154,18 @@ async def page_auth(
         "policy": policy,
         "csrf": csrf,
     }
+    call: Callable[..., Any] = web_deps.get_authenticated
     arguments = {k: v for k, v in available.items() if k in _auth_parameters()}
-    call: Callable[..., Any] = get_authenticated
-    try:
-        if inspect.iscoroutinefunction(call):
-            found: auth.Authenticated = await call(**arguments)
-        else:
-            found = await run_in_threadpool(call, **arguments)
-    except AuthenticationRequired:
-        return None
-    return found
+    if inspect.iscoroutinefunction(call):
+        found: auth.Authenticated = await call(**arguments)
+        return found
+    result: auth.Authenticated = await run_in_threadpool(call, **arguments)
+    return result
 
 
 @cache
 def _auth_parameters() -> frozenset[str]:
-    return frozenset(inspect.signature(get_authenticated).parameters)
+    return frozenset(inspect.signature(web_deps.get_authenticated).parameters)
 
 
 MaybeAuthDep = Annotated[auth.Authenticated | None, Depends(page_auth)]
