@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint types unit bench clean
+.PHONY: install run test lint types unit e2e bench clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,10 +25,14 @@ types: install
 	$(BIN)/mypy --strict src/atlaxis
 
 unit: install
-	$(BIN)/pytest -q -n 2 -p no:cacheprovider
+	$(BIN)/pytest -q -n 2 -p no:cacheprovider -m "not e2e"
+
+## browser tests run in their own process (Playwright's event loop stays out of the others)
+e2e: install
+	$(BIN)/pytest -q -n 2 -p no:cacheprovider -m e2e tests/e2e
 
 ## make test: set up, then lint, type-check and run every test
-test: lint types unit
+test: lint types unit e2e
 
 bench: install
 	$(BIN)/python bench/scoring.py
