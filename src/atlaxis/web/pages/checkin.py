@@ -9,6 +9,7 @@ is also stored once). Both call :func:`atlaxis.services.diary.add_diary_entry`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from atlaxis.storage import UnitOfWork
 from atlaxis.web.deps import ActorDep, UowDep
 from atlaxis.web.pages import bodymap
 from atlaxis.web.pages.common import (
+    STATIC_DIR,
     FormValues,
     MaybeAuthDep,
     PageRoute,
@@ -158,8 +160,18 @@ def carry_json(entry: DiaryEntry | None) -> str:
     return json.dumps({"items": items, "body_map": list(entry.body_map)}, separators=(",", ":"))
 
 
+def owner_tag(actor: Actor) -> str:
+    """An opaque tag for the signed-in user: check-ins queued on a shared phone are sent only
+    while their own patient is signed in (never under someone else's account)."""
+    return hashlib.sha256(f"atlaxis-checkin-owner:{actor.user_id}".encode()).hexdigest()[:16]
+
+
 def form_context(
-    read: CheckinForm, problems: list[Problem], today: date, recent: list[DiaryEntry]
+    read: CheckinForm,
+    problems: list[Problem],
+    today: date,
+    recent: list[DiaryEntry],
+    actor: Actor,
 ) -> dict[str, Any]:
     errors = {p.field: p.message for p in problems}
     rated = set(MINIMUM)
@@ -186,6 +198,7 @@ def form_context(
         "backfill": read.day != today.isoformat(),
         "today_count": len(todays),
         "last_json": carry_json(recent[0] if recent else None),
+        "owner": owner_tag(actor),
     }
 
 
@@ -226,7 +239,7 @@ def checkin_page(
     if copy == "last":
         read = _prefill(read, recent[0] if recent else None)
     read.key = secrets.token_urlsafe(18)
-    context = form_context(read, [], today, recent)
+    context = form_context(read, [], today, recent, actor)
     context.update({"saved": saved == "1", "copied": copy == "last" and bool(recent)})
     return render(request, "checkin.html", context, found=who)
 
@@ -249,7 +262,7 @@ async def checkin_submit(request: Request, uow: UowDep, found: MaybeAuthDep) -> 
                 raise
             problems = [_page_problem(p) for p in exc.problems]
     recent = recent_entries(uow, actor, today)
-    context = form_context(read, problems, today, recent)
+    context = form_context(read, problems, today, recent, actor)
     context.update({"saved": False, "copied": False})
     return render(request, "checkin.html", context, found=who, status_code=422)
 
@@ -258,6 +271,20 @@ def _page_problem(problem: Problem) -> Problem:
     """A service problem (``items.pain``) shown next to its field (``pain``)."""
     name = problem.field.removeprefix("items.")
     return Problem(name, "checkin.error.invalid", problem.allowed)
+
+
+SERVICE_WORKER = STATIC_DIR / "sw.js"
+
+
+@api_router.get("/sw.js")
+def service_worker() -> Response:
+    """The check-in service worker, served from the root so that its scope may be /checkin
+    (a worker under /static/ could control only /static/). Always revalidated."""
+    return Response(
+        SERVICE_WORKER.read_bytes(),
+        media_type="text/javascript",
+        headers={"cache-control": "no-cache"},
+    )
 
 
 @api_router.post("/checkin/entries", status_code=201)

@@ -8,7 +8,7 @@
   var QUEUE = "atlaxis.checkin.queue.v1", FAILED = "atlaxis.checkin.failed.v1";
   var LOW = "atlaxis.checkin.low", CORE = ["pain", "fatigue", "sleep_quality"];
   var statusEl = document.getElementById("status"), queueEl = document.getElementById("queue");
-  var dateEl = form.elements.date, sending = false;
+  var dateEl = form.elements.date, sending = false, OWNER = form.getAttribute("data-owner") || "";
 
   function all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
   function msg(name) { return form.getAttribute("data-msg-" + name) || ""; }
@@ -23,6 +23,9 @@
   function pad16(b) { return ("0" + b.toString(16)).slice(-2); }
   function load(key) { try { return JSON.parse(localStorage.getItem(key || QUEUE) || "[]"); } catch (e) { return []; } }
   function store(q, key) { try { localStorage.setItem(key || QUEUE, JSON.stringify(q)); return true; } catch (e) { return false; } }
+  /* a queued entry is sent only while its own patient is signed in (shared phones) */
+  function mine(item) { return !item.owner || item.owner === OWNER; }
+  function own() { return load().filter(mine); }
   function ratingIds() { return all(".rating", form).map(function (f) { return f.id.slice(2); }); }
 
   /* body map: SVG regions become checkboxes that mirror the list of real checkboxes */
@@ -99,7 +102,7 @@
 
   /* "same as last time": the newest entry (queued on this phone, else the last stored) */
   function lastEntry() {
-    var q = load();
+    var q = own();
     if (q.length) { return q[q.length - 1].payload; }
     var raw = form.getAttribute("data-last");
     return raw ? JSON.parse(raw) : null;
@@ -158,7 +161,7 @@
     return Object.keys(p.items).length || p.body_map || p.note ? null : "pain";
   }
   function showQueue(extra) {
-    var n = load().length;
+    var n = own().length;
     queueEl.hidden = n === 0 && !extra;
     queueEl.textContent = (n ? msg("waiting").replace("{n}", n) + " " : "") + (extra || "");
   }
@@ -170,7 +173,7 @@
   }
   function drop(key) { store(load().filter(function (i) { return i.key !== key; })); }
   function flush() {
-    var q = load();
+    var q = own();
     if (sending || !q.length) { showQueue(); return; }
     sending = true;
     var item = q[0];
@@ -198,7 +201,7 @@
     e.preventDefault();
     var p = collect(), bad = invalid(p), q = load();
     if (bad) { say(msg("check")); document.getElementById("n-" + bad).focus(); return; }
-    q.push({ key: form.elements.idempotency_key.value || newKey(), payload: p });
+    q.push({ key: form.elements.idempotency_key.value || newKey(), payload: p, owner: OWNER });
     if (!store(q)) { form.submit(); return; }
     form.setAttribute("data-last", JSON.stringify({ items: p.items, body_map: p.body_map || [] }));
     document.getElementById("same").hidden = false;
@@ -207,8 +210,24 @@
     window.scrollTo(0, 0);
   });
 
-  initMap(); initRatings(); initLow(); initSame(); initDate();
+  /* offline start: a service worker keeps this page and its files (never API answers) */
+  function initOffline() {
+    var sw = navigator.serviceWorker, url = form.getAttribute("data-sw");
+    if (!sw || !window.caches || !window.MessageChannel || !url) { return; }
+    sw.register(url, { scope: "/checkin" }).then(function () { return sw.ready; }).then(function (reg) {
+      var assets = all('link[rel="stylesheet"][href], script[src]').map(function (el) { return el.href || el.src; });
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (e) {
+        if (e.data && e.data.ok) { document.documentElement.setAttribute("data-offline-ready", "1"); }
+      };
+      reg.active.postMessage({ type: "shell", assets: assets }, [channel.port2]);
+    }).catch(function () { /* no offline start on this browser; the queue still works */ });
+  }
+
+  /* a page kept for offline use carries an old key: every page load starts with a new one */
+  form.elements.idempotency_key.value = newKey();
+  initMap(); initRatings(); initLow(); initSame(); initDate(); initOffline();
   window.addEventListener("online", flush);
-  setInterval(function () { if (load().length && navigator.onLine) { flush(); } }, 30000);
+  setInterval(function () { if (own().length && navigator.onLine) { flush(); } }, 30000);
   flush();
 }());
