@@ -249,3 +249,23 @@ def test_me_needs_a_patient(client: TestClient, factory: Any, page_login: Any) -
     page_login(factory.user(Role.CLINICIAN, clinic).email)
     assert client.get("/me").status_code == 403
     assert client.get("/me/data.json").status_code == 403
+
+
+def test_service_worker_is_served_from_the_root_and_never_cached_long(
+    client: TestClient,
+) -> None:
+    response = client.get("/sw.js")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/javascript")
+    assert response.headers["cache-control"] == "no-cache"  # a new version is picked up
+    assert 'var SHELL = "/checkin";' in response.text
+
+
+def test_queue_owner_tag_differs_per_patient() -> None:
+    from atlaxis.domain import Actor, Role
+
+    one = Actor(user_id=1, role=Role.PATIENT, clinic_id=1, patient_id=1)
+    two = Actor(user_id=2, role=Role.PATIENT, clinic_id=1, patient_id=2)
+    assert checkin.owner_tag(one) != checkin.owner_tag(two)
+    assert checkin.owner_tag(one) == checkin.owner_tag(one)
+    assert checkin.owner_tag(one) != "1" and len(checkin.owner_tag(one)) == 16
