@@ -162,3 +162,46 @@ def _retry_everything(
             assert response.status_code == 201, response.text
             if key in acked:
                 assert response.json()["id"] == acked[key]
+
+
+def test_mixed_load_at_64_clients_stays_live(tmp_path: Path) -> None:
+    """64 phones writing and 64 clinicians reading at once: every request is answered (2xx)
+    in bounded time. Guards against the pool/thread-pool deadlock (requests that hold
+    connections while waiting for the write gate, and threads waiting for connections)."""
+    url = f"sqlite:///{tmp_path / 'load.db'}"
+    upgrade(url)
+    patient_id, token = _seed(url)
+    port, log = _free_port(), tmp_path / "server.log"
+    server = _start(url, port, log)
+    statuses: list[int | str] = []
+
+    async def hammer(n: int, http: httpx.AsyncClient) -> None:
+        base = f"http://127.0.0.1:{port}/api/v1/patients/{patient_id}"
+        headers = {"Authorization": f"Bearer {token}"}
+        today = datetime.now(UTC).date().isoformat()
+        stop = time.monotonic() + 3
+        while time.monotonic() < stop:
+            try:
+                if n % 2:
+                    body = {"date": today, "items": {"pain": n % 11}}
+                    response = await http.post(f"{base}/diary", json=body, headers=headers)
+                else:
+                    response = await http.get(f"{base}/timeline", headers=headers)
+            except httpx.HTTPError as exc:
+                statuses.append(type(exc).__name__)
+                return
+            statuses.append(response.status_code)
+
+    async def run() -> None:
+        limits = httpx.Limits(max_connections=128)
+        async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+            await asyncio.gather(*(hammer(n, http) for n in range(128)))
+
+    try:
+        asyncio.run(run())
+        live = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=5)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    assert live.status_code == 200
+    assert statuses and set(statuses) <= {200, 201}, sorted(map(str, set(statuses)))
