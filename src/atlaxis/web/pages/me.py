@@ -18,13 +18,12 @@ from fastapi import APIRouter, Request, Response
 
 from atlaxis.domain import Actor, Assessment, DiaryEntry, Role
 from atlaxis.errors import AtlaxisError
-from atlaxis.instruments import get_instrument
+from atlaxis.instruments import get_instrument, weekly
 from atlaxis.reports import charts as c
 from atlaxis.services import assessments, diary, patients
 from atlaxis.services.views import jsonable
 from atlaxis.storage import UnitOfWork
 from atlaxis.web.deps import UowDep
-from atlaxis.web.pages import weekly
 from atlaxis.web.pages.checkin import RATINGS, local_today
 from atlaxis.web.pages.clinician_charts import RenderedChart, rendered
 from atlaxis.web.pages.common import MaybeAuthDep, PageRoute, render, require, translator

@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from atlaxis.domain import DiaryEntry
-from atlaxis.web.pages import weekly
+from atlaxis.instruments import weekly
 
 
 def entry(day: date, items: dict[str, float], sites: list[str] | None = None) -> DiaryEntry:

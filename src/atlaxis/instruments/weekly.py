@@ -1,4 +1,4 @@
-"""A weekly WPI and symptom-severity estimate from the daily diary (for the patient's view).
+"""A weekly WPI and symptom-severity estimate from the daily diary (the patient's own view).
 
 The ACR 2016 criteria (Wolfe F, et al. Semin Arthritis Rheum 2016;46:319-329) ask about the
 past week. From one calendar week (Monday to Sunday) of diary entries we build ACR 2016
@@ -20,15 +20,16 @@ This is an estimate to follow over time, not the questionnaire and not a diagnos
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from atlaxis.domain import DiaryEntry
-from atlaxis.instruments import score
 from atlaxis.instruments.definitions.acr2016 import criteria
-from atlaxis.web.pages.bodymap import SITE_IDS
+from atlaxis.instruments.definitions.diary import WPI_SITES
+from atlaxis.instruments.engine import score
+
+SITE_IDS: tuple[str, ...] = tuple(site for site, _ in WPI_SITES)
 
 #: (ACR 2016 severity item, diary item, True when the diary's 10 is the good end)
 SEVERITY_SOURCES: tuple[tuple[str, str, bool], ...] = (
@@ -50,6 +51,17 @@ def band_0_3(mean_rating: float) -> int:
     return 2 if value <= 6 else 3
 
 
+class DiaryDay(Protocol):
+    """What the estimate reads from a diary entry (:class:`atlaxis.domain.DiaryEntry` fits)."""
+
+    @property
+    def local_date(self) -> date: ...
+    @property
+    def items(self) -> Mapping[str, Any]: ...
+    @property
+    def body_map(self) -> Sequence[str]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class WeekEstimate:
     monday: date
@@ -66,7 +78,7 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def acr_answers(entries: Iterable[DiaryEntry]) -> tuple[dict[str, Any], bool, dict[str, int]]:
+def acr_answers(entries: Iterable[DiaryDay]) -> tuple[dict[str, Any], bool, dict[str, int]]:
     """ACR 2016 answers from one week of entries: (answers, body map used, severity items)."""
     entries = list(entries)
     painful = {site for e in entries for site in e.body_map}
@@ -83,7 +95,7 @@ def acr_answers(entries: Iterable[DiaryEntry]) -> tuple[dict[str, Any], bool, di
     return answers, mapped, severity
 
 
-def estimate_week(monday: date, entries: list[DiaryEntry]) -> WeekEstimate:
+def estimate_week(monday: date, entries: list[DiaryDay]) -> WeekEstimate:
     answers, mapped, severity = acr_answers(entries)
     decided = criteria(answers)
     result = score("acr2016", answers)
@@ -100,10 +112,10 @@ def estimate_week(monday: date, entries: list[DiaryEntry]) -> WeekEstimate:
     )
 
 
-def weekly(entries: Iterable[DiaryEntry], *, weeks: int, today: date) -> list[WeekEstimate]:
+def weekly(entries: Iterable[DiaryDay], *, weeks: int, today: date) -> list[WeekEstimate]:
     """One estimate per calendar week with entries, newest first, at most ``weeks`` weeks."""
     first = monday_of(today) - timedelta(weeks=weeks - 1)
-    by_week: dict[date, list[DiaryEntry]] = defaultdict(list)
+    by_week: dict[date, list[DiaryDay]] = defaultdict(list)
     for entry in entries:
         if first <= entry.local_date <= today:
             by_week[monday_of(entry.local_date)].append(entry)
