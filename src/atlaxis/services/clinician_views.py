@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from atlaxis.domain import Actor, Alert, Assessment, Page, Patient, Role, Severity
+from atlaxis.domain import Actor, Alert, Page, Patient, Role, Severity
 from atlaxis.errors import AtlaxisError
 from atlaxis.instruments import get_instrument
 from atlaxis.screening import neck_profile, safety
@@ -20,6 +20,7 @@ from atlaxis.services import audit
 from atlaxis.services.authz import not_found, patient_scope, require_role, staff_clinic
 from atlaxis.services.pagination import check_limit
 from atlaxis.storage import UnitOfWork
+from atlaxis.storage.read_models import ReadModels
 
 #: instruments shown as columns of the patient list, in order
 KEY_INSTRUMENTS: tuple[str, ...] = ("fiqr", "ndi", "phq9")
@@ -118,7 +119,7 @@ def patient_list(
 
     ranked = sorted(patients, key=order)
     window = ranked[offset : offset + limit]
-    rows = [_row(uow, p, alerts.get(int(p.id or 0), [])) for p in window]
+    rows = _rows(uow, window, alerts)
     more = offset + limit < len(ranked)
     audit.record(uow, actor, "list", "patient", detail={"count": len(rows), "view": "clinician"})
     return Page(rows, str(offset + limit) if more else None)
@@ -137,23 +138,33 @@ def _all_patients(uow: UnitOfWork, clinic_id: int | None, search: str) -> list[P
         after = int(batch[-1].id or 0)
 
 
-def _row(uow: UnitOfWork, patient: Patient, alerts: list[Alert]) -> PatientRow:
-    pid = int(patient.id or 0)
-    last = uow.diary.page(pid, limit=1)
-    recent = uow.timeline.assessments(pid, None, None)
-    worst = min(alerts, key=lambda a: SEVERITY_RANK[a.severity]).severity if alerts else None
-    return PatientRow(
-        patient=patient,
-        open_alerts=len(alerts),
-        worst_severity=worst,
-        last_checkin=last[0].local_date if last else None,
-        scores=key_scores(recent),
-    )
-
-
-def _latest(uow: UnitOfWork, patient_id: int, instrument: str) -> Assessment | None:
-    rows = uow.assessments.page(patient_id, instrument=instrument, limit=1)
-    return rows[0] if rows else None
+def _rows(
+    uow: UnitOfWork, window: list[Patient], alerts: dict[int, list[Alert]]
+) -> list[PatientRow]:
+    """The rows of one page: two batched queries for the whole page (last diary day; the two
+    newest totals of each key instrument), not two per patient."""
+    ids = [int(p.id or 0) for p in window]
+    reads = ReadModels(uow.session)
+    last_days = reads.last_diary_days(ids) if ids else {}
+    totals: dict[int, list[dict[str, Any]]] = {}
+    for t in reads.recent_totals(ids, KEY_INSTRUMENTS) if ids else []:
+        totals.setdefault(t.patient_id, []).append(
+            {"instrument": t.instrument, "taken_at": t.taken_at.isoformat(), "total": t.total}
+        )
+    out = []
+    for patient, pid in zip(window, ids, strict=True):
+        mine = alerts.get(pid, [])
+        worst = min(mine, key=lambda a: SEVERITY_RANK[a.severity]).severity if mine else None
+        out.append(
+            PatientRow(
+                patient=patient,
+                open_alerts=len(mine),
+                worst_severity=worst,
+                last_checkin=last_days.get(pid),
+                scores=key_scores(totals.get(pid, [])),
+            )
+        )
+    return out
 
 
 def intake(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str, Any]:
@@ -165,19 +176,20 @@ def intake(uow: UnitOfWork, actor: Actor, patient_id: int) -> dict[str, Any]:
     require_role(actor, Role.ADMIN, Role.CLINICIAN, action="see the intake summary")
     patient_scope(uow, actor, patient_id, entity="assessment")
     out: dict[str, Any] = {"safety": None, "neck": None, "safety_on": None, "neck_on": None}
-    screen = _latest(uow, patient_id, "safety_screen")
+    latest = ReadModels(uow.session).latest_of_patient(
+        patient_id, ("safety_screen", "neck_screen", *NECK_SCORES)
+    )
+    screen = latest.get("safety_screen")
     if screen is not None:
         out["safety_on"] = screen.taken_at.date()
         out["safety"] = _guarded(lambda: safety(screen.answers).to_dict())
-    neck = _latest(uow, patient_id, "neck_screen")
+    neck = latest.get("neck_screen")
     if neck is not None:
         from atlaxis.services.assessments import result_from_dict
 
-        scores = {}
-        for inst in NECK_SCORES:
-            found = _latest(uow, patient_id, inst)
-            if found is not None:
-                scores[inst] = result_from_dict(found.result)
+        scores = {
+            inst: result_from_dict(latest[inst].result) for inst in NECK_SCORES if inst in latest
+        }
         out["neck_on"] = neck.taken_at.date()
         out["neck"] = _guarded(lambda: neck_profile(neck.answers, scores).to_dict())
     audit.record(uow, actor, "read", "intake", patient_id, patient_id)

@@ -22,6 +22,7 @@ from atlaxis.screening import neck_profile
 from atlaxis.services import audit
 from atlaxis.services.authz import require_role
 from atlaxis.storage import UnitOfWork
+from atlaxis.storage.read_models import ReadModels
 
 #: instruments offered on the cohort page (those registered are kept, in this order)
 COHORT_INSTRUMENTS = ("fiqr", "ndi", "hit6", "dhi", "csi", "phq9", "gad7", "psqi")
@@ -61,23 +62,18 @@ def _neck_signs(answers: dict[str, Any] | None) -> int | None:
 
 
 def _changes(uow: UnitOfWork, clinic_id: int, instrument: str) -> list[PatientChange]:
-    """Light rows per patient (totals, oldest first), then the latest neck screen if needed."""
-    out: list[PatientChange] = []
-    for pid in uow.patients.ids(clinic_id):
-        rows = uow.timeline.assessments(pid, None, None)
-        totals = [
-            float(r["total"])
-            for r in rows
-            if r["instrument"] == instrument and r["total"] is not None
-        ]
-        if len(totals) < 2:
-            continue
-        neck = None
-        if any(r["instrument"] == "neck_screen" for r in rows):
-            latest = uow.assessments.page(pid, instrument="neck_screen", limit=1)
-            neck = latest[0].answers if latest else None
-        out.append(PatientChange(totals[0], totals[-1], _neck_signs(neck)))
-    return out
+    """Per patient with two or more totals: first and latest total, and the signs of the
+    latest neck screen. Two queries for the whole clinic (not one or two per patient)."""
+    totals = [
+        (pid, first, last)
+        for pid, first, last, n in uow.assessments.first_and_last_totals(clinic_id, instrument)
+        if n >= 2
+    ]
+    necks = ReadModels(uow.session).latest_in_clinic(clinic_id, "neck_screen") if totals else {}
+    return [
+        PatientChange(first, last, _neck_signs(necks[pid].answers) if pid in necks else None)
+        for pid, first, last in totals
+    ]
 
 
 def cohort_summary(uow: UnitOfWork, actor: Actor, instrument: str = "fiqr") -> dict[str, Any]:
