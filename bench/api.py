@@ -342,6 +342,21 @@ def write_docs(text: str) -> None:
     DOCS.write_text(updated, encoding="utf-8")
 
 
+def verdicts(results: dict[str, list[Result]]) -> str:
+    """Each target, met or not, computed from this run."""
+    lines = []
+    for backend, (floor, diary, timeline, single) in results.items():
+        share = diary.rps / floor.rps
+        lines.append(
+            f"- {backend}: diary POST {share:.0%} of the floor (target >= 25%: "
+            f"{'met' if share >= 0.25 else 'NOT met'}), p99 {diary.p99_ms:.0f} ms (target < 50: "
+            f"{'met' if diary.p99_ms < 50 else 'NOT met'}); timeline p99 {timeline.p99_ms:.0f} ms "
+            f"at {timeline.clients} clients and {single.p99_ms:.0f} ms (p50 {single.p50_ms:.0f})"
+            f" at one client (target < 30: {'met' if single.p99_ms < 30 else 'NOT met'})."
+        )
+    return "\n".join(lines)
+
+
 def section(results: dict[str, list[Result]], args: argparse.Namespace, driver: str) -> str:
     return f"""## API
 
@@ -357,8 +372,22 @@ time without queueing.
 {table(results)}
 
 Targets: diary POST at least 25% of the floor's throughput with p99 under 50 ms; timeline GET
-p99 under 30 ms. Load generator and server share the same {os.cpu_count()} CPU cores, so the
-absolute numbers are low and noisy; the ratios are the result.
+p99 under 30 ms. This run:
+
+{verdicts(results)}
+
+Why the write path is far from the floor: every write (and every read, for its audit event)
+appends to one hash chain, so writes are serialised by design (SQLite's single writer, the
+PostgreSQL `audit_head` row lock), and one diary write costs about 2.5 ms of Python in-process
+(validation twice, diary scoring, ORM insert, idempotency row, audit hash, commit). At 64
+clients that queue is the latency: p99 is roughly 64 x the serialised time, so p99 < 50 ms at
+64 clients would need about 1,300 writes/s. Tuning done: SQLite WAL + synchronous=NORMAL,
+writers queued on an in-process asyncio gate instead of SQLite's sleeping busy handler, the
+caller looked up outside the gate, at most 16 requests holding connections (no pool or thread
+starvation), JSON rendered in one pass. Not done: batching several writes per transaction
+(group commit), which is what the target would need. Load generator and server share the same
+{os.cpu_count()} CPU cores (and this machine was shared with other work), so absolute numbers
+are low and noisy; the ratios are the result.
 Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}.
 Run: `.venv/bin/python bench/api.py --backend both --write-docs`.
 """
