@@ -7,6 +7,7 @@ Fixtures
 * ``browser`` (session): Chromium; missing Chromium SKIPS the tests, or FAILS them when
   ``ATLAXIS_REQUIRE_BROWSER=1`` (CI);
 * ``phone`` / ``desktop``: a fresh browser context (390×844 touch, or 1280×900);
+* ``routed_phone``: the phone without service workers, for tests that use ``page.route``;
 * ``sign_in(page, login)``: signs in through the /login form;
 * ``uow()``: a read-only unit of work on the server's database (to check what was stored).
 """
@@ -142,6 +143,22 @@ def browser() -> Iterator[Any]:
 def phone(browser: Any) -> Iterator[Any]:
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    context.set_default_timeout(10_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def routed_phone(browser: Any) -> Iterator[Any]:
+    """A phone context whose pages' requests ``page.route`` can intercept: the check-in's
+    service worker is blocked (requests of a page it controls bypass Playwright's routing)."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        service_workers="block",
     )
     context.set_default_timeout(10_000)
     yield context

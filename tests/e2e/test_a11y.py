@@ -208,3 +208,79 @@ def test_researcher_pages(
         page.goto(f"{server.base_url}{path}")
         problems += scan(page, axe, path)
     assert not problems, "\n".join(problems)
+
+
+FOCUS_STEP = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) { return null; }
+  const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+  const shown = el.matches(':focus-visible') && (
+    (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) ||
+    style.boxShadow !== 'none' || el.closest('svg') !== null);
+  return {
+    tag: el.tagName.toLowerCase(), id: el.id,
+    name: el.getAttribute('aria-label') || el.textContent.trim().slice(0, 40),
+    visible: box.width > 0 && box.height > 0, ring: shown,
+    tabindex: el.tabIndex,
+  };
+}"""
+FOLLOWS = """([a, b]) => {
+  const all = Array.from(document.querySelectorAll('*'));
+  return all.indexOf(b) > all.indexOf(a);
+}"""
+
+
+def _tab_through(page: Any, stops: int) -> list[dict[str, Any]]:
+    """Press Tab ``stops`` times; each stop: what has focus, whether it shows it, and
+    whether it comes after the previous stop in document order."""
+    seen: list[dict[str, Any]] = []
+    previous = None
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        step = page.evaluate(FOCUS_STEP)
+        if step is None:
+            break
+        handle = page.evaluate_handle("document.activeElement")
+        if previous is not None and page.evaluate("([a, b]) => a === b", [previous, handle]):
+            continue  # Tab between the parts of one control (a date's day, month, year)
+        step["after"] = previous is None or page.evaluate(FOLLOWS, [previous, handle])
+        previous = handle
+        seen.append(step)
+    return seen
+
+
+def _focus_problems(page: Any, path: str, stops: int) -> list[str]:
+    page.goto(path)
+    page.wait_for_load_state("load")
+    steps = _tab_through(page, stops)
+    assert steps and steps[0]["name"] == "Skip to main content", steps[:1]
+    problems = []
+    for n, s in enumerate(steps):
+        where = f"{path} stop {n} <{s['tag']} id={s['id']!r}> {s['name']!r}"
+        if not s["after"]:
+            problems.append(f"{where}: comes before the previous stop in the page")
+        if not s["ring"]:
+            problems.append(f"{where}: no visible focus indicator")
+        if not s["visible"]:
+            problems.append(f"{where}: focused but not visible")
+        if s["tabindex"] > 0:
+            problems.append(f"{where}: positive tabindex")
+    return problems
+
+
+def test_focus_order_follows_the_page_and_is_always_visible(
+    server: Server,
+    scanner: Callable[..., Any],
+    sign_in: Callable[..., None],
+    uow: Callable[[], Any],
+) -> None:
+    phone = scanner(phone=True)
+    sign_in(phone, server.login_for("patient", 6))
+    problems = _focus_problems(phone, f"{server.base_url}/checkin", 45)
+    problems += _focus_problems(phone, f"{server.base_url}/me", 25)
+    desk = scanner()
+    sign_in(desk, server.login_for("clinician", 0))
+    pid = _patient_with_open_alert(server, uow)
+    problems += _focus_problems(desk, f"{server.base_url}/patients", 20)
+    problems += _focus_problems(desk, f"{server.base_url}/patients/{pid}", 60)
+    assert not problems, "\n".join(problems)

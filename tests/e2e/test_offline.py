@@ -42,10 +42,10 @@ def test_offline_entry_is_sent_once_when_back_online(
 
 
 def test_lost_response_is_retried_without_duplicate(
-    server: Server, phone: Any, sign_in: Callable[..., None], uow: Callable[[], Any]
+    server: Server, routed_phone: Any, sign_in: Callable[..., None], uow: Callable[[], Any]
 ) -> None:
     login = server.login_for("patient", 5)
-    page = phone.new_page()
+    page = routed_phone.new_page()
     sign_in(page, login)
     page.goto(f"{server.base_url}/checkin")
     before = _count(uow, login.patient_id)
@@ -105,12 +105,12 @@ def test_checkin_opens_offline_and_is_forgotten_at_sign_out(
 
 
 def test_queued_entry_waits_for_its_own_patient(
-    server: Server, phone: Any, sign_in: Callable[..., None], uow: Callable[[], Any]
+    server: Server, routed_phone: Any, sign_in: Callable[..., None], uow: Callable[[], Any]
 ) -> None:
     """On a shared phone, a check-in queued by one patient is never sent under another's
     account: it waits until its own patient signs in again."""
     first, second = server.login_for("patient", 2), server.login_for("patient", 3)
-    page = phone.new_page()
+    page = routed_phone.new_page()
     sign_in(page, first)
     page.goto(f"{server.base_url}/checkin")
     counts = (_count(uow, first.patient_id), _count(uow, second.patient_id))

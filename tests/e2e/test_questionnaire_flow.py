@@ -24,7 +24,7 @@ def _assign_phq9(desk: Any, server: Server, sign_in: Callable[..., None], pid: i
     sign_in(page, server.login_for("clinician", 1))
     page.goto(f"{server.base_url}/patients/{pid}")
     intake = page.locator("#intake")
-    intake.get_by_label("PHQ9", exact=True).check()
+    intake.locator('input[name="instrument"][value="phq9"]').check()
     intake.get_by_role("button", name="Assign").click()
     page.wait_for_url(lambda url: "saved=assigned" in url)
     page.get_by_text("The questionnaires were assigned to the patient.").wait_for()

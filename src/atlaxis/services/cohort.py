@@ -127,7 +127,11 @@ def _predictor(changes: list[PatientChange], lower_is_better: bool) -> dict[str,
         "response_percent": RESPONSE_PERCENT,
         "neck_signs_min": NECK_SIGNS_MIN,
         "table": [a, b, c, d],
-        "risk_ratio": _guard(lambda: risk_ratio(a, b, c, d)),
+        "risk_ratio": (
+            _guard(lambda: risk_ratio(a, b, c, d))
+            if a + b > 0 and c + d > 0
+            else {"insufficient": "one group is empty", "reason": "one_group"}
+        ),
         "logistic": _guard(
             lambda: logistic_predictor(
                 [int(r) for r, _ in pairs],

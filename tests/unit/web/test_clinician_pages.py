@@ -245,3 +245,14 @@ def test_intake_assigns_questionnaires(staff: StaffClient, uow_factory: Any) -> 
     assert sorted(a.instrument for a in open_now) == ["ndi", "phq9"]
     for inst in questionnaires.assignable_instruments():  # the form offers the service's list
         assert f'name="instrument" value="{inst}"' in page
+
+
+def test_report_links_are_live_and_saved_notes_are_known_ones(staff: StaffClient) -> None:
+    client, _, patient = staff
+    html = client.get(f"/patients/{patient.id}?saved=alert").text
+    assert f'href="/patients/{patient.id}/report.pdf"' in html
+    assert f'href="/patients/{patient.id}/report.pdf?audience=patient"' in html
+    assert 'aria-disabled="true"' not in html
+    assert "The alert was acknowledged" in html
+    odd = client.get(f"/patients/{patient.id}?saved=%3Cb%3Ehello").text
+    assert "patient.saved." not in odd and "hello" not in odd

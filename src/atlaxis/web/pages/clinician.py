@@ -40,6 +40,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STAFF = (Role.CLINICIAN, Role.ADMIN)
 RANGES = {"30": 30, "90": 90, "180": 180, "365": 365}
 DEFAULT_RANGE = "180"
+#: the confirmations a redirect may ask the patient page to show (``?saved=...``)
+SAVED = ("alert", "visit", "cotherapy", "assigned")
 
 
 def _questionnaires() -> Any | None:
@@ -115,9 +117,22 @@ def _patient_context(
         "ack_errors": {},
         "co_errors": {},
         "co_values": {},
-        "saved": request.query_params.get("saved", ""),
-        "instrument_choices": _assignable(),
+        "saved": saved if (saved := request.query_params.get("saved", "")) in SAVED else "",
+        "instrument_choices": (choices := _assignable()),
+        "instrument_titles": _titles(choices),
     }
+
+
+def _titles(instrument_ids: list[str]) -> dict[str, str]:
+    from atlaxis.instruments import get_instrument
+
+    out = {}
+    for i in instrument_ids:
+        try:
+            out[i] = get_instrument(i).title
+        except AtlaxisError:
+            continue
+    return out
 
 
 def _assignable() -> list[str]:

@@ -163,6 +163,7 @@ def me_page(request: Request, uow: UowDep, found: MaybeAuthDep, days: int = 90) 
         "entry_count": len(in_period),
         "trend": trend_chart(in_period, start, today, _),
         "weeks": weekly.weekly(entries, weeks=8, today=today),
+        "patient_id": actor.patient_id,
         "scores": scores,
         "score_charts": {r["id"]: score_chart(r, _) for r in scores},
     }
