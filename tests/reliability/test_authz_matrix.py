@@ -41,6 +41,8 @@ SAMPLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
         "instrument": "phq9",
         "answers": {str(i): 0 for i in range(1, 10)},
     },
+    ("PATCH", "/api/v1/assessments/{assessment_id}"): {"answers": {"1": 0}},  # always 405
+    ("PUT", "/api/v1/assessments/{assessment_id}"): {"answers": {"1": 0}},  # always 405
     ("POST", "/api/v1/patients/{patient_id}/diary"): {"date": "2024-05-01", "items": {"pain": 3}},
     ("POST", "/api/v1/patients/{patient_id}/visits"): {
         "occurred_at": "2024-05-01T09:00:00Z",
@@ -90,7 +92,7 @@ def _seed_patient(uow: Any, clinic_id: int, marker: str) -> Records:
         uow, system, pid, {"instrument": "phq9", "answers": answers}
     )
     assert saved.alerts, "PHQ-9 item 9 > 0 raises an alert"
-    diary.add_diary_entry(uow, system, pid, {"date": "2024-05-01", "items": {"pain": 4}})
+    entry = diary.add_diary_entry(uow, system, pid, {"date": "2024-05-01", "items": {"pain": 4}})
     visit = visits.record_visit(
         uow,
         system,
@@ -109,6 +111,7 @@ def _seed_patient(uow: Any, clinic_id: int, marker: str) -> Records:
         "consent_id": consent.id,
         "assessment_id": saved.assessment.id,
         "alert_id": saved.alerts[0].id,
+        "entry_id": entry.body["id"],
         "visit_id": visit.id,
         "cotherapy_id": co.id,
         "assignment_id": assigned[0].id,

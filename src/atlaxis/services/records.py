@@ -24,13 +24,20 @@ R = TypeVar("R", bound=_PatientRecord)
 
 
 def _read(
-    uow: UnitOfWork, actor: Actor, entity: str, record_id: int, load: Callable[[int], R | None]
+    uow: UnitOfWork,
+    actor: Actor,
+    entity: str,
+    record_id: int,
+    load: Callable[[int], R | None],
+    audit_entity: str | None = None,
 ) -> R:
+    """``entity`` names the scope rule and the not-found message; ``audit_entity`` (default
+    ``entity``) the audit event, so reads share the entity name of that record's writes."""
     record = load(record_id)
     if record is None:
         raise not_found(entity, record_id)
     record_scope(uow, actor, record.patient_id, entity, record_id)
-    audit.record(uow, actor, "read", entity, record_id, record.patient_id)
+    audit.record(uow, actor, "read", audit_entity or entity, record_id, record.patient_id)
     return record
 
 
@@ -43,7 +50,7 @@ def get_consent(uow: UnitOfWork, actor: Actor, consent_id: int) -> Consent:
 
 
 def get_diary_entry(uow: UnitOfWork, actor: Actor, entry_id: int) -> DiaryEntry:
-    return _read(uow, actor, "diary", entry_id, uow.diary.get)
+    return _read(uow, actor, "diary", entry_id, uow.diary.get, audit_entity="diary_entry")
 
 
 def get_cotherapy(uow: UnitOfWork, actor: Actor, item_id: int) -> CoTherapy:

@@ -16,6 +16,7 @@ _ROUTE_MODULES = (
     "atlaxis.web.api.patients",
     "atlaxis.web.api.care",
     "atlaxis.web.api.alerts",
+    "atlaxis.web.api.records",
     "atlaxis.web.api.questionnaires",
     "atlaxis.web.api.views",
 )
