@@ -13,10 +13,12 @@ from atlaxis.services.fields import Fields
 from atlaxis.storage import UnitOfWork
 
 EPISODE_FIELDS = ("care_start", "conditions", "goals", "ended_on")
+#: every episode has these: an update may leave them out but not set them to null
+EPISODE_NOT_NULL = ("care_start", "conditions", "goals")
 
 
 def _read_episode(payload: Any, *, creating: bool) -> dict[str, Any]:
-    f = Fields(payload, EPISODE_FIELDS)
+    f = Fields(payload, EPISODE_FIELDS, not_null=EPISODE_NOT_NULL)
     start = f.day("care_start", required=creating)
     f.texts("conditions")
     f.texts("goals", max_length=500)

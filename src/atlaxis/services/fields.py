@@ -16,13 +16,25 @@ from atlaxis.errors import ProblemCollector
 E = TypeVar("E", bound=StrEnum)
 
 
+NOT_NULL = "may not be null (leave the field out to keep the stored value)"
+
+
 class Fields:
     """Typed access to ``payload``; unknown keys are problems too. ``present`` holds what was
-    given and valid (for partial updates)."""
+    given and valid (for partial updates).
 
-    def __init__(self, payload: Any, allowed: Iterable[str], prefix: str = "") -> None:
+    ``not_null`` names the fields every stored record has (NOT NULL columns without a
+    fallback): a partial update may leave them out, but an explicit ``null`` (or, for text,
+    an empty string) is a problem naming the field and what is allowed — the same rule on
+    create, so a ``null`` never reaches the database.
+    """
+
+    def __init__(
+        self, payload: Any, allowed: Iterable[str], prefix: str = "", not_null: Iterable[str] = ()
+    ) -> None:
         self.problems = ProblemCollector()
         self.prefix = prefix
+        self.not_null = frozenset(not_null)
         self.present: dict[str, Any] = {}
         self.payload: Mapping[str, Any] = {}
         allowed = set(allowed)
@@ -37,10 +49,12 @@ class Fields:
     def _name(self, name: str) -> str:
         return f"{self.prefix}.{name}" if self.prefix else name
 
-    def _get(self, name: str, required: bool) -> Any:
+    def _get(self, name: str, required: bool, allowed: str | None = None) -> Any:
         value = self.payload.get(name)
         if value is None and required:
-            self.problems.add(self._name(name), "is required")
+            self.problems.add(self._name(name), "is required", allowed)
+        elif value is None and name in self.not_null and name in self.payload:
+            self.problems.add(self._name(name), NOT_NULL, allowed)
         return value
 
     def _ok(self, name: str, value: Any) -> Any:
@@ -54,15 +68,17 @@ class Fields:
     def text(
         self, name: str, *, required: bool = False, max_length: int = 200, default: str = ""
     ) -> str:
-        value = self._get(name, required)
+        needed = required or name in self.not_null
+        allowed = f"text of {1 if needed else 0}..{max_length} characters"
+        value = self._get(name, required, allowed)
         if value is None:
             return self._ok(name, default) if not required else default
         if not isinstance(value, str):
             self.problem(name, f"must be text, got {type(value).__name__}", "a string")
             return default
         value = value.strip()
-        if required and not value:
-            self.problem(name, "must not be empty")
+        if needed and not value:
+            self.problem(name, "must not be empty", allowed)
         if len(value) > max_length:
             self.problem(name, f"is {len(value)} characters long", f"at most {max_length}")
         return str(self._ok(name, value))
@@ -73,7 +89,7 @@ class Fields:
         return self.text(name, max_length=max_length)
 
     def day(self, name: str, *, required: bool = False) -> date | None:
-        value = self._get(name, required)
+        value = self._get(name, required, "YYYY-MM-DD")
         if value is None:
             return self._ok(name, None) if name in self.payload else None
         if isinstance(value, date) and not isinstance(value, datetime):
@@ -86,7 +102,7 @@ class Fields:
 
     def moment(self, name: str, *, required: bool = False) -> datetime | None:
         """An ISO 8601 date-time; without an offset it is taken as UTC."""
-        value = self._get(name, required)
+        value = self._get(name, required, "ISO 8601 date-time")
         if value is None:
             return self._ok(name, None) if name in self.payload else None
         try:
@@ -111,7 +127,7 @@ class Fields:
         return None
 
     def number(self, name: str, *, lo: float, hi: float, required: bool = False) -> float | None:
-        value = self._get(name, required)
+        value = self._get(name, required, f"{lo}..{hi}")
         if value is None:
             return self._ok(name, None) if name in self.payload else None
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -123,7 +139,7 @@ class Fields:
         return self._ok(name, float(value))  # type: ignore[no-any-return]
 
     def integer(self, name: str, *, required: bool = False) -> int | None:
-        value = self._get(name, required)
+        value = self._get(name, required, "an id")
         if value is None:
             return self._ok(name, None) if name in self.payload else None
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -141,18 +157,18 @@ class Fields:
         return self._ok(name, value)  # type: ignore[no-any-return]
 
     def choice(self, name: str, kind: type[E], *, required: bool = False) -> E | None:
-        value = self._get(name, required)
+        allowed = ", ".join(m.value for m in kind)
+        value = self._get(name, required, allowed)
         if value is None:
             return self._ok(name, None) if name in self.payload else None
         try:
             return self._ok(name, kind(value))  # type: ignore[no-any-return]
         except ValueError:
-            allowed = ", ".join(m.value for m in kind)
             self.problem(name, f"unknown value {str(value)[:40]!r}", allowed)
             return None
 
     def texts(self, name: str, *, max_items: int = 50, max_length: int = 200) -> list[str]:
-        value = self.payload.get(name)
+        value = self._get(name, False, '["...", ...] (may be empty)')
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

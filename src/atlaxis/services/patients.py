@@ -23,6 +23,8 @@ PATIENT_FIELDS = (
     "phone",
     "timezone",
 )
+#: every patient has these (NOT NULL): an update may leave them out but not set them to null
+PATIENT_NOT_NULL = ("record_number", "given_name", "family_name", "sex", "timezone")
 
 
 def _known_zone(name: str) -> bool:
@@ -34,7 +36,7 @@ def _known_zone(name: str) -> bool:
 
 
 def _read(payload: Any, *, creating: bool, extra: tuple[str, ...] = ()) -> dict[str, Any]:
-    f = Fields(payload, PATIENT_FIELDS + extra)
+    f = Fields(payload, PATIENT_FIELDS + extra, not_null=PATIENT_NOT_NULL)
     f.text("record_number", required=creating, max_length=64)
     f.text("given_name", required=creating, max_length=120)
     f.text("family_name", required=creating, max_length=120)

@@ -42,6 +42,8 @@ VISIT_FIELDS = [
     "notes",
     "clinician_id",
 ]
+#: every visit has these: an update may leave them out but not set them to null
+VISIT_NOT_NULL = ("occurred_at", "technique", "decision")
 CHECK_FIELDS = (
     "leg_check",
     "posture",
@@ -137,7 +139,7 @@ def _checks(f: Fields, name: str) -> VisitChecks:
 
 
 def _read_visit(payload: Any, *, creating: bool) -> dict[str, Any]:
-    f = Fields(payload, VISIT_FIELDS)
+    f = Fields(payload, VISIT_FIELDS, not_null=VISIT_NOT_NULL)
     f.moment("occurred_at", required=creating)
     f.text("technique", required=creating, max_length=80)
     f.text("listing", max_length=80)
@@ -225,10 +227,12 @@ def list_visits(
 
 
 COTHERAPY_FIELDS = ("kind", "name", "dose", "provider", "started_on", "ended_on", "notes")
+#: every co-therapy has these: an update may leave them out but not set them to null
+COTHERAPY_NOT_NULL = ("kind", "name", "started_on")
 
 
 def _read_cotherapy(payload: Any, *, creating: bool) -> dict[str, Any]:
-    f = Fields(payload, COTHERAPY_FIELDS)
+    f = Fields(payload, COTHERAPY_FIELDS, not_null=COTHERAPY_NOT_NULL)
     f.choice("kind", CoTherapyKind, required=creating)
     f.text("name", required=creating, max_length=200)
     f.text("dose", max_length=200)
