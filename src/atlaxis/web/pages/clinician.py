@@ -118,21 +118,8 @@ def _patient_context(
         "co_errors": {},
         "co_values": {},
         "saved": saved if (saved := request.query_params.get("saved", "")) in SAVED else "",
-        "instrument_choices": (choices := _assignable()),
-        "instrument_titles": _titles(choices),
+        "instrument_choices": _assignable(),
     }
-
-
-def _titles(instrument_ids: list[str]) -> dict[str, str]:
-    from atlaxis.instruments import get_instrument
-
-    out = {}
-    for i in instrument_ids:
-        try:
-            out[i] = get_instrument(i).title
-        except AtlaxisError:
-            continue
-    return out
 
 
 def _assignable() -> list[str]:
