@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from atlaxis.cli.common import print_json
 from atlaxis.errors import Conflict
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 DEFAULT_DEMO_URL = "sqlite:///./atlaxis-demo.db"
 
@@ -31,18 +35,36 @@ def _fresh(url: str, throwaway: bool, force: bool) -> None:
     upgrade(url)
 
 
-def _progress_bar(total: int):  # type: ignore[no-untyped-def]
+def _progress_bar() -> Progress:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
-    bar = Progress(
+    return Progress(
+        SpinnerColumn(),
         "[progress.description]{task.description}",
         BarColumn(),
+        TaskProgressColumn(),
         MofNCompleteColumn(),
+        TextColumn("[cyan]{task.fields[rows]}"),
+        TimeElapsedColumn(),
+        TextColumn("eta"),
         TimeRemainingColumn(),
         console=Console(stderr=True),
     )
-    return bar
+
+
+def _rows_text(counts: Mapping[str, int]) -> str:
+    shown = (("diary_entries", "diary"), ("assessments", "assessments"), ("alerts", "alerts"))
+    return "  ".join(f"{counts.get(k, 0):,} {label}" for k, label in shown)
 
 
 def demo_cmd(
@@ -66,16 +88,17 @@ def demo_cmd(
     url, throwaway = _target(database)
     _fresh(url, throwaway, force)
     day = date.fromisoformat(as_of) if as_of else None
-    show = not json_out and sys.stderr.isatty()
-    if show:
-        with _progress_bar(patients) as bar:
-            task = bar.add_task("demo patients", total=patients + 8)
+    if sys.stderr.isatty():  # the bar goes to stderr, so it is shown with --json too
+        with _progress_bar() as bar:
+            task = bar.add_task("demo patients", total=None, rows="")
             result = build_demo(
                 url,
                 patients=patients,
                 seed=seed,
                 as_of=day,
-                progress=lambda done, total: bar.update(task, completed=done),
+                progress=lambda done, total, counts: bar.update(
+                    task, completed=done, total=total, rows=_rows_text(counts)
+                ),
             )
     else:
         result = build_demo(url, patients=patients, seed=seed, as_of=day)

@@ -1,18 +1,25 @@
-"""Plausible answers to any instrument from a latent severity (0 = none, 1 = worst).
+"""Plausible answers to any instrument for many respondents at once, from a latent severity
+(0 = none, 1 = worst per respondent).
 
-Generic over the instrument model: choice items pick an option near ``severity`` along the
+Generic over the instrument model: choice items pick an option near the severity along the
 option order, yes/no items say yes with a probability that grows with it, number items scale
 between their bounds, and items whose ``enable_when`` condition does not hold are left out.
-A few instruments need their own rules (safety screen, PGIC, PHQ-9 item 9, PSQI times).
+A few instruments have their own rules (safety screen, PGIC, PHQ-9 item 9, PSQI sleep).
+Every item draws its random numbers for every respondent, so a respondent's answers do not
+depend on who else is in the batch.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
+from atlaxis.demo.simulate import BoolArray, FloatArray
+from atlaxis.demo.text import json_token
 from atlaxis.instruments import get_instrument
 from atlaxis.instruments.model import Instrument, Item
 
@@ -20,98 +27,179 @@ from atlaxis.instruments.model import Instrument, Item
 SAFETY_FLAG_RATE = 0.07
 #: PHQ-9 item 9 above "not at all" in this share of depressed-range responses
 ITEM9_RATE = 0.12
+ObjArray = npt.NDArray[np.object_]
 
 
-def _clip(x: float, lo: float, hi: float) -> float:
-    return lo if x < lo else hi if x > hi else x
+@dataclass
+class Answers:
+    """Answer columns: ``values[item]`` (floats for numeric items and booleans as 0/1, objects
+    for text) and ``given[item]`` (False where the item was left out)."""
+
+    instrument: Instrument
+    n: int
+    values: dict[str, Any] = field(default_factory=dict)
+    given: dict[str, BoolArray] = field(default_factory=dict)
+
+    def set(self, item: str, values: Any, given: BoolArray | None = None) -> None:
+        self.values[item] = values
+        self.given[item] = np.ones(self.n, dtype=bool) if given is None else given
+
+    def take(self, rows: npt.NDArray[np.intp]) -> Answers:
+        out = Answers(self.instrument, int(rows.size))
+        for k, v in self.values.items():
+            out.set(k, v[rows], self.given[k][rows])
+        return out
+
+    def columns(self) -> dict[str, Any]:
+        """``score_many`` input: numeric columns with NaN where an item was left out."""
+        out: dict[str, Any] = {}
+        for k, v in self.values.items():
+            if v.dtype.kind == "f":
+                out[k] = np.where(self.given[k], v, np.nan)
+            else:
+                out[k] = [x if g else None for x, g in zip(v, self.given[k], strict=True)]
+        return out
+
+    def json_rows(self) -> list[str]:
+        """Each respondent's answers as JSON text (items in form order)."""
+        cols = [self._tokens(i) for i in self.instrument.items if i.id in self.values]
+        if all(g.all() for g in self.given.values()):
+            return ["{" + ", ".join(row) + "}" for row in zip(*cols, strict=True)]
+        return ["{" + ", ".join(t for t in row if t) + "}" for row in zip(*cols, strict=True)]
+
+    def _tokens(self, item: Item) -> list[str]:
+        """``"id": value`` per respondent ("" where the item was left out)."""
+        values, given = self.values[item.id], self.given[item.id]
+        prefix = json_token(item.id) + ": "
+        whole = values.dtype.kind == "f" and bool(np.all(np.floor(values) == values))
+        if whole or values.dtype.kind == "O":
+            distinct, inverse = np.unique(
+                values.astype(np.int64) if whole else values, return_inverse=True
+            )
+            table = [prefix + _token(item, x) for x in distinct.tolist()]
+            tokens = [table[k] for k in inverse.tolist()]
+        else:
+            tokens = [prefix + json_token(x) for x in values.tolist()]
+        return [t if g else "" for t, g in zip(tokens, given.tolist(), strict=True)]
 
 
-def _enabled(item: Item, answers: dict[str, Any]) -> bool:
+def _token(item: Item, x: Any) -> str:
+    if item.type == "boolean":
+        return "true" if x else "false"
+    return json_token(x)
+
+
+def _enabled(item: Item, a: Answers) -> BoolArray:
+    on = np.ones(a.n, dtype=bool)
     for cond in item.enable_when:
-        value = answers.get(cond.question)
-        if cond.operator == "=" and value != cond.answer:
-            return False
-        if cond.operator == "!=" and value == cond.answer:
-            return False
-        if cond.operator == "exists" and (value is None) == bool(cond.answer):
-            return False
-    return True
+        if cond.question not in a.values:
+            given = np.zeros(a.n, dtype=bool)
+            equal = given
+        else:
+            given = a.given[cond.question]
+            equal = given & (a.values[cond.question] == cond.answer)
+        if cond.operator == "=":
+            on &= equal
+        elif cond.operator == "!=":
+            on &= ~equal
+        elif cond.operator == "exists":
+            on &= given == bool(cond.answer)
+    return on
 
 
-def _choice(item: Item, severity: float, rng: np.random.Generator) -> Any:
-    n = len(item.options)
-    index = int(_clip(round(severity * (n - 1) + rng.normal(0, 0.6)), 0, n - 1))
-    return item.options[index].code
-
-
-def _number(item: Item, severity: float, rng: np.random.Generator, integer: bool) -> Any:
-    lo = item.minimum if item.minimum is not None else 0.0
-    hi = item.maximum if item.maximum is not None else 10.0
-    value = _clip(lo + severity * (hi - lo) + rng.normal(0, (hi - lo) * 0.05), lo, hi)
-    return round(value) if integer else round(value, 1)
+def _item_values(item: Item, s: FloatArray, rng: np.random.Generator, ctx: dict[str, Any]) -> Any:
+    n = s.size
+    if item.type == "choice" and item.options:
+        k = len(item.options)
+        pick = np.clip(np.rint(s * (k - 1) + rng.normal(0, 0.6, n)), 0, k - 1).astype(np.intp)
+        codes = [o.code for o in item.options]
+        if all(isinstance(c, int) and not isinstance(c, bool) for c in codes):
+            return np.asarray(codes, dtype=float)[pick]
+        return np.asarray(codes, dtype=object)[pick]
+    if item.type == "boolean":
+        return (rng.random(n) < 0.15 + 0.7 * s).astype(float)
+    if item.type in ("integer", "decimal"):
+        lo = item.minimum if item.minimum is not None else 0.0
+        hi = item.maximum if item.maximum is not None else 10.0
+        drawn = np.clip(lo + s * (hi - lo) + rng.normal(0, (hi - lo) * 0.05, n), lo, hi)
+        if item.id in ctx:
+            return np.asarray(ctx[item.id], dtype=float)
+        return np.rint(drawn) if item.type == "integer" else np.round(drawn, 1)
+    if item.type == "time":
+        return np.asarray(ctx.get(f"time_{item.id}", np.full(n, "23:00", dtype=object)))
+    if item.type == "date":
+        back = (np.asarray(ctx["today"]) - rng.integers(200, 4000, n)).tolist()
+        return np.array([date.fromordinal(d).isoformat() for d in back], dtype=object)
+    return np.full(n, None, dtype=object)
 
 
 def _generic(
-    instrument: Instrument, severity: float, rng: np.random.Generator, ctx: dict[str, Any]
-) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
+    instrument: Instrument, severity: FloatArray, rng: np.random.Generator, ctx: dict[str, Any]
+) -> Answers:
+    a = Answers(instrument, severity.size)
     for item in instrument.items:
-        if not _enabled(item, answers):
-            continue
-        s = _clip(severity + rng.normal(0, 0.12), 0.0, 1.0)
-        if item.type == "choice" and item.options:
-            answers[item.id] = _choice(item, s, rng)
-        elif item.type == "boolean":
-            answers[item.id] = bool(rng.random() < 0.15 + 0.7 * s)
-        elif item.type == "integer":
-            answers[item.id] = ctx.get(item.id, _number(item, s, rng, True))
-        elif item.type == "decimal":
-            answers[item.id] = _number(item, s, rng, False)
-        elif item.type == "time":
-            answers[item.id] = ctx.get(f"time_{item.id}", "23:00")
-        elif item.type == "date":
-            answers[item.id] = (
-                ctx["today"] - timedelta(days=int(rng.integers(200, 4000)))
-            ).isoformat()
-    return answers
+        s = np.clip(severity + rng.normal(0, 0.12, severity.size), 0.0, 1.0)
+        values = _item_values(item, s, rng, ctx)
+        a.set(item.id, values, _enabled(item, a))
+    return a
 
 
-def _safety(
-    instrument: Instrument, rng: np.random.Generator, ctx: dict[str, Any]
-) -> dict[str, Any]:
+def _safety(instrument: Instrument, rng: np.random.Generator, ctx: dict[str, Any]) -> Answers:
     """Mostly clear; now and then one answer that the rules ask a clinician to review."""
-    answers: dict[str, Any] = {"neck_trauma": bool(rng.random() < 0.08)}
-    for item in instrument.items:
-        if item.id in answers or not _enabled(item, answers):
-            continue
+    n = int(ctx["age"].size)
+    a = Answers(instrument, n)
+    a.set("neck_trauma", (rng.random(n) < 0.08).astype(float))
+    for item in instrument.items[1:]:
+        on = _enabled(item, a)
         if item.type == "integer":
-            answers[item.id] = int(ctx.get("age", 45))
+            a.set(item.id, np.asarray(ctx["age"], dtype=float), on)
         elif item.type == "boolean":
-            answers[item.id] = False
-    if rng.random() < SAFETY_FLAG_RATE:
-        keys = [k for k, v in answers.items() if v is False and k != "neck_trauma"]
-        answers[keys[int(rng.integers(len(keys)))]] = True
-    return answers
+            a.set(item.id, np.zeros(n), on)
+    flagged = rng.random(n) < SAFETY_FLAG_RATE
+    items = [i.id for i in instrument.items[1:] if i.type == "boolean"]
+    open_ = np.stack([a.given[i] for i in items], axis=1)
+    pick = np.argmax(np.where(open_, rng.random((n, len(items))), -1.0), axis=1)
+    for k, item_id in enumerate(items):
+        a.values[item_id] = np.where(flagged & (pick == k), 1.0, a.values[item_id])
+    return a
+
+
+def _psqi(severity: FloatArray, rng: np.random.Generator, ctx: dict[str, Any]) -> dict[str, Any]:
+    """Bed at 22:45 (23:30 when worse), up at 06:30; sleep latency and hours asleep worsen
+    with severity, never more hours asleep than in bed."""
+    n = severity.size
+    late = severity > 0.5
+    in_bed = np.where(late, 7.0, 7.75)
+    asleep = np.clip(np.round(7.6 - 3.5 * severity + rng.normal(0, 0.5, n), 1), 3.0, in_bed)
+    latency = np.clip(np.rint(10 + 70 * severity + rng.normal(0, 8, n)), 0, 180)
+    return {
+        **ctx,
+        "time_1": np.where(late, "23:30", "22:45").astype(object),
+        "time_3": np.full(n, "06:30", dtype=object),
+        "2": latency,
+        "4": asleep,
+    }
 
 
 def answers_for(
-    instrument_id: str, severity: float, rng: np.random.Generator, **ctx: Any
-) -> dict[str, Any]:
-    """Answers for ``instrument_id`` at latent ``severity``; ``ctx`` may hold ``age``,
-    ``today`` (a date) and for PGIC ``improvement`` (0..1)."""
+    instrument_id: str, severity: FloatArray, rng: np.random.Generator, **ctx: Any
+) -> Answers:
+    """Answers for ``instrument_id`` at latent ``severity`` (one per respondent); ``ctx`` holds
+    ``age``, ``today`` (date ordinals) and for PGIC ``improvement`` (0..1), each an array."""
     instrument = get_instrument(instrument_id)
-    ctx.setdefault("today", date.today())
-    severity = _clip(float(severity), 0.0, 1.0)
+    severity = np.clip(np.asarray(severity, dtype=float), 0.0, 1.0)
     if instrument_id == "safety_screen":
         return _safety(instrument, rng, ctx)
     if instrument_id == "pgic":
-        improvement = float(ctx.get("improvement", 0.0))
-        code = int(_clip(round(1 + improvement * 6 + rng.normal(0, 0.7)), 1, 7))
-        return {"1": code}
+        improvement = np.asarray(ctx["improvement"], dtype=float)
+        code = np.clip(np.rint(1 + improvement * 6 + rng.normal(0, 0.7, severity.size)), 1, 7)
+        a = Answers(instrument, severity.size)
+        a.set("1", code)
+        return a
     if instrument_id == "psqi":
-        ctx.setdefault("time_1", "23:30" if severity > 0.5 else "22:45")
-        ctx.setdefault("time_3", "06:30")
-    answers = _generic(instrument, severity, rng, ctx)
+        ctx = _psqi(severity, rng, ctx)
+    a = _generic(instrument, severity, rng, ctx)
     if instrument_id == "phq9":
-        answers["9"] = int(severity > 0.45 and rng.random() < ITEM9_RATE)
-    return answers
+        low = rng.random(severity.size) >= ITEM9_RATE
+        a.values["9"] = np.where((severity > 0.45) & ~low, 1.0, 0.0)
+    return a

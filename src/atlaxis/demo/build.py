@@ -1,33 +1,47 @@
-"""Build the demo clinic: a main clinic (3 clinicians, N patients) and a small second clinic,
-loaded in chunks (bounded memory) with every score and alert from the science core."""
+"""Build the demo clinic: a main clinic (3 clinicians, N patients) and a small second clinic.
+
+Staff and clinics are created through the services (audited as usual). Patients come in
+batches of :data:`~atlaxis.demo.simulate.BATCH` generated as plain rows (in worker processes
+for large clinics, a few batches ahead at most, so memory stays bounded) and appended by the
+storage layer's bulk loader, several batches per transaction; each transaction records one
+audit event (the system importing that many rows), so the audit chain stays whole.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from atlaxis.demo.simulate import TECHNIQUES, PatientPlan, simulate_patient
+from atlaxis.demo.batch import TABLES, BatchRows, ClinicPlan, build_batch
+from atlaxis.demo.simulate import BATCH, TECHNIQUES
 from atlaxis.domain import Actor, Role
-from atlaxis.instruments import ScoreResult
 from atlaxis.security.passwords import hash_password
 from atlaxis.services import audit
 from atlaxis.services.accounts import create_clinic, create_user
-from atlaxis.services.assessments import score_and_screen
 from atlaxis.storage import Database, UnitOfWork
-from atlaxis.storage.mapping import checks_from_json as _checks
-from atlaxis.storage.mapping import checks_to_json
+from atlaxis.storage.repositories.bulk import bulk_database
 
 DEMO_PASSWORD = "atlaxis-demo-password"
 DEFAULT_SEED = 20240501
-CHUNK = 250
+#: patients per transaction
+COMMIT_PATIENTS = 5_000
 #: patients with a portal login (all of them in a small demo; the first few at scale)
 MAX_PATIENT_LOGINS = 60
 SMALL_CLINIC_PATIENTS = 8
-ACK_NOTE = "Reviewed with the patient; plan recorded in the visit notes."
+#: the small clinic's patients start at this index (their own batches, never the main's)
+SMALL_CLINIC_FIRST_INDEX = 1_000_000_000
+#: worker processes are worth their start-up from this many patients on
+PARALLEL_FROM = 3_000
+#: questionnaires waiting for every demo patient with a login (so their pages show some)
+WAITING_INSTRUMENTS = ("phq9", "fiqr")
 
-Progress = Callable[[int, int], None]
+#: ``progress(patients done, patients in all, rows written so far per table)``
+Progress = Callable[[int, int, Mapping[str, int]], None]
 
 
 @dataclass
@@ -55,31 +69,15 @@ class DemoResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass
-class _ClinicCtx:
-    id: int
-    slug: str
-    clinicians: dict[str, int]
-    staff_user: int
-    first_index: int
-    n_patients: int
-    logins: int
-
-
 def _staff(
-    uow: UnitOfWork,
-    actor: Actor,
-    clinic: Any,
-    who: list[tuple[str, Role]],
-    pw_hash: str,
-    logins: list[Login],
+    uow: UnitOfWork, clinic: Any, who: list[tuple[str, Role]], pw_hash: str, logins: list[Login]
 ) -> list[int]:
     ids = []
     for name, role in who:
         email = f"{name}@{clinic.slug}.demo.atlaxis.org"
         user = create_user(
             uow,
-            actor,
+            Actor.system(),
             email=email,
             password="",
             role=role,
@@ -92,9 +90,10 @@ def _staff(
     return ids
 
 
-def _setup(db: Database, patients: int, pw_hash: str, logins: list[Login]) -> list[_ClinicCtx]:
+def _setup(db: Database, patients: int, pw_hash: str, logins: list[Login]) -> list[ClinicPlan]:
+    from atlaxis.demo.assessments import MAX_ASSESSMENTS
+
     system = Actor.system()
-    ctxs = []
     with db.uow() as uow:
         main = create_clinic(uow, system, "Atlas Fibromyalgia Clinic (demo)", "demo-main")
         small = create_clinic(uow, system, "Riverside Practice (demo)", "demo-small")
@@ -103,197 +102,112 @@ def _setup(db: Database, patients: int, pw_hash: str, logins: list[Login]) -> li
             + [(f"dr-{t.replace('_', '-')}", Role.CLINICIAN) for t in TECHNIQUES]
             + [("researcher", Role.RESEARCHER)]
         )
-        ids = _staff(uow, system, main, who, pw_hash, logins)
-        ctxs.append(
-            _ClinicCtx(
-                main.id or 0,
-                main.slug,
-                dict(zip(TECHNIQUES, ids[1:4], strict=True)),
-                ids[1],
-                0,
-                patients,
-                min(patients, MAX_PATIENT_LOGINS),
-            )
-        )
+        ids = _staff(uow, main, who, pw_hash, logins)
         sids = _staff(
-            uow,
-            system,
-            small,
-            [("admin", Role.ADMIN), ("dr-small", Role.CLINICIAN)],
-            pw_hash,
-            logins,
+            uow, small, [("admin", Role.ADMIN), ("dr-small", Role.CLINICIAN)], pw_hash, logins
         )
-        ctxs.append(
-            _ClinicCtx(
-                small.id or 0,
-                small.slug,
-                dict.fromkeys(TECHNIQUES[:1], sids[1]),
-                sids[1],
-                patients,
-                SMALL_CLINIC_PATIENTS,
-                2,
-            )
-        )
+        pid = uow.bulk.max_id("patients") + 1
+        eid = uow.bulk.max_id("episodes") + 1
+        aid = uow.bulk.max_id("assessments") + 1
         uow.commit()
-    return ctxs
-
-
-@dataclass
-class _Ids:
-    patient: int
-    episode: int
-    assessment: int
-
-
-def _patient_rows(
-    plan: PatientPlan, pid: int, eid: int, ctx: _ClinicCtx, out: dict[str, list[dict[str, Any]]]
-) -> None:
-    created = datetime.combine(plan.care_start - timedelta(days=21), time(9), tzinfo=UTC)
-    out["patients"].append(
-        {
-            "id": pid,
-            "clinic_id": ctx.id,
-            "record_number": f"{ctx.slug[5:].upper()}-{plan.index:07d}",
-            "given_name": plan.given_name,
-            "family_name": plan.family_name,
-            "birth_date": plan.birth_date,
-            "sex": plan.sex,
-            "email": None,
-            "phone": None,
-            "timezone": "UTC",
-            "created_at": created,
-        }
+    first = ClinicPlan(
+        main.id or 0,
+        main.slug,
+        ids[1],
+        dict(zip(TECHNIQUES, ids[1:4], strict=True)),
+        0,
+        patients,
+        pid,
+        eid,
+        aid,
     )
-    out["episodes"].append(
-        {
-            "id": eid,
-            "patient_id": pid,
-            "care_start": plan.care_start,
-            "conditions": plan.conditions,
-            "goals": plan.goals,
-            "ended_on": None,
-            "created_at": created,
-        }
+    reserved = len(first.batches()) * BATCH * MAX_ASSESSMENTS
+    second = ClinicPlan(
+        small.id or 0,
+        small.slug,
+        sids[1],
+        {TECHNIQUES[0]: sids[1]},
+        SMALL_CLINIC_FIRST_INDEX,
+        SMALL_CLINIC_PATIENTS,
+        pid + patients,
+        eid + patients,
+        aid + reserved,
     )
-    granted = datetime.combine(plan.care_start - timedelta(days=3), time(10), tzinfo=UTC)
-    kinds = ["treatment", "data_processing"] + (["research"] if plan.index % 5 < 3 else [])
-    out["consents"] += [
-        {
-            "patient_id": pid,
-            "kind": k,
-            "version": "2024-1",
-            "granted_at": granted,
-            "withdrawn_at": None,
-            "recorded_by": ctx.staff_user,
-        }
-        for k in kinds
-    ]
-    for e in plan.diary:
-        hh, mm = (int(x) for x in e["local_time"].split(":"))
-        out["diary_entries"].append(
-            {
-                **e,
-                "patient_id": pid,
-                "entered_by": None,
-                "created_at": datetime.combine(e["local_date"], time(hh, mm), tzinfo=UTC),
-            }
-        )
-    for c in plan.cotherapies:
-        out["cotherapies"].append({**c, "patient_id": pid, "created_at": created})
+    return [first, second]
 
 
-def _care_rows(
-    plan: PatientPlan,
-    pid: int,
-    ids: _Ids,
-    ctx: _ClinicCtx,
-    technique: str,
-    as_of: date,
-    out: dict[str, list[dict[str, Any]]],
-) -> None:
-    clinician = ctx.clinicians.get(technique, ctx.staff_user)
-    for v in plan.visits:
-        out["visits"].append(
-            {
-                **v,
-                "patient_id": pid,
-                "clinician_id": clinician,
-                "pre_checks": checks_to_json(_checks(v["pre_checks"])),
-                "post_checks": checks_to_json(_checks(v["post_checks"])),
-                "reaction_note": "",
-                "notes": "",
-                "created_at": v["occurred_at"],
-            }
-        )
-    previous: dict[str, ScoreResult] = {}
-    ack_before = datetime.combine(as_of - timedelta(days=14), time(0), tzinfo=UTC)
-    for n, (instrument, taken_at, answers) in enumerate(plan.assessments):
-        aid = ids.assessment
-        ids.assessment += 1
-        result, raise_alerts = score_and_screen(instrument, answers, previous.get(instrument))
-        previous[result.instrument] = result
-        out["assessments"].append(
-            {
-                "id": aid,
-                "patient_id": pid,
-                "episode_id": ids.episode,
-                "instrument": result.instrument,
-                "version": result.version,
-                "answers": answers,
-                "result": result.to_dict(),
-                "total": result.total,
-                "taken_at": taken_at,
-                "source": "clinic",
-                "entered_by": clinician,
-                "created_at": taken_at,
-            }
-        )
-        for a in raise_alerts(aid):
-            acked = taken_at < ack_before and (plan.index + n) % 10 < 7
-            out["alerts"].append(
-                {
-                    "patient_id": pid,
-                    "clinic_id": ctx.id,
-                    "code": a.id,
-                    "kind": a.kind,
-                    "severity": a.severity,
-                    "reason": a.reason,
-                    "source_entity": "assessment",
-                    "source_id": aid,
-                    "source": a.to_dict()["source"],
-                    "rule_source": a.rule_source,
-                    "raised_at": taken_at,
-                    "acknowledged_by": clinician if acked else None,
-                    "acknowledged_at": taken_at + timedelta(hours=2) if acked else None,
-                    "acknowledgement_note": ACK_NOTE if acked else None,
-                }
-            )
+def _batches(seed: int, as_of: date, plan: ClinicPlan, workers: int) -> Iterator[BatchRows]:
+    """The clinic's batches in order; with workers, at most ``2 * workers`` ahead."""
+    todo = iter(plan.batches())
+    if workers < 2:
+        for b in todo:
+            yield build_batch(seed, b, as_of, plan)
+        return
+    import multiprocessing
+
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
+        ahead: deque[Future[BatchRows]] = deque()
+        for b in todo:
+            ahead.append(pool.submit(build_batch, seed, b, as_of, plan))
+            if len(ahead) >= 2 * workers:
+                yield ahead.popleft().result()
+        while ahead:
+            yield ahead.popleft().result()
 
 
-TABLE_ORDER = (
-    "patients",
-    "episodes",
-    "consents",
-    "users",
-    "diary_entries",
-    "visits",
-    "assessments",
-    "alerts",
-    "cotherapies",
-    "assignments",
-)
-#: questionnaires waiting for every demo patient with a login (so their pages show some)
-WAITING_INSTRUMENTS = ("phq9", "fiqr")
+class _Loader:
+    """Appends batches, committing every :data:`COMMIT_PATIENTS` patients with one audit
+    event that counts what the transaction wrote."""
+
+    def __init__(self, db: Database, result: DemoResult, total: int, progress: Progress | None):
+        self.db, self.result, self.total, self.progress = db, result, total, progress
+        self.uow: UnitOfWork | None = None
+        self.pending: dict[str, int] = {}
+        self.clinic_id: int | None = None
+        self.patients = self.done = 0
+
+    def add(self, plan: ClinicPlan, rows: BatchRows) -> None:
+        if self.uow is None:
+            self.uow = self.db.uow().__enter__()
+            self.clinic_id = plan.clinic_id
+        for table, _ in TABLES:
+            self.pending[table] = self.pending.get(table, 0)
+        for table, columns in TABLES:
+            self.pending[table] += self.uow.bulk.load(table, columns, rows.tables[table])
+        self.patients += rows.patients
+        self.done += rows.patients
+        if self.patients >= COMMIT_PATIENTS:
+            self.commit()
+        if self.progress is not None:
+            seen = {k: self.result.counts.get(k, 0) + self.pending.get(k, 0) for k in self.pending}
+            self.progress(self.done, self.total, seen)
+
+    def commit(self) -> None:
+        if self.uow is None:
+            return
+        detail = {"source": "demo generator", **self.pending}
+        audit.record(self.uow, Actor.system(self.clinic_id), "import", "patient", detail=detail)
+        self.uow.commit()
+        self.uow.__exit__(None, None, None)
+        for k, v in self.pending.items():
+            self.result.counts[k] = self.result.counts.get(k, 0) + v
+        self.uow, self.pending, self.patients = None, {}, 0
+
+    def abort(self) -> None:
+        if self.uow is not None:
+            self.uow.__exit__(None, None, None)
+            self.uow = None
 
 
-def _waiting(pid: int, eid: int, ctx: _ClinicCtx, as_of: date) -> list[dict[str, Any]]:
+def _waiting(pid: int, eid: int, plan: ClinicPlan, as_of: date) -> list[dict[str, Any]]:
     """Open assignments (PHQ-9, FIQR) given yesterday by the clinic, due in a week."""
     assigned_at = datetime.combine(as_of - timedelta(days=1), time(9), tzinfo=UTC)
     return [
         {
             "patient_id": pid,
             "instrument": instrument,
-            "assigned_by": ctx.staff_user,
+            "assigned_by": plan.staff_user,
             "assigned_at": assigned_at,
             "due": as_of + timedelta(days=7),
             "status": "open",
@@ -304,55 +218,47 @@ def _waiting(pid: int, eid: int, ctx: _ClinicCtx, as_of: date) -> list[dict[str,
     ]
 
 
-def _load_chunk(
+def _portal_logins(
     db: Database,
-    ctx: _ClinicCtx,
-    indices: range,
-    seed: int,
-    as_of: date,
-    ids: _Ids,
+    people: list[tuple[ClinicPlan, int, int, str]],
     pw_hash: str,
-    logins: list[Login],
-) -> dict[str, int]:
-    out: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLE_ORDER}
-    for index in indices:
-        technique = TECHNIQUES[index % len(TECHNIQUES)] if len(ctx.clinicians) > 1 else "nucca"
-        plan = simulate_patient(seed, index, as_of, technique)
-        pid, eid = ids.patient, ids.episode
-        _patient_rows(plan, pid, eid, ctx, out)
-        _care_rows(plan, pid, ids, ctx, technique, as_of, out)
-        local = index - ctx.first_index
-        if local < ctx.logins:
-            email = f"patient{local + 1}@{ctx.slug}.demo.atlaxis.org"
-            out["users"].append(
-                {
-                    "email": email,
-                    "password_hash": pw_hash,
-                    "role": "patient",
-                    "clinic_id": ctx.id,
-                    "patient_id": pid,
-                    "display_name": plan.given_name,
-                    "active": True,
-                    "failed_logins": 0,
-                }
-            )
-            logins.append(Login(email, DEMO_PASSWORD, "patient", ctx.slug, pid))
-            out["assignments"] += _waiting(pid, eid, ctx, as_of)
-        ids.patient += 1
-        ids.episode += 1
+    as_of: date,
+    result: DemoResult,
+) -> None:
+    """Portal accounts (and waiting questionnaires) for the first patients of each clinic."""
+    users, waiting = [], []
+    for plan, pid, eid, given in people:
+        local = pid - plan.first_pid
+        email = f"patient{local + 1}@{plan.slug}.demo.atlaxis.org"
+        users.append(
+            {
+                "email": email,
+                "password_hash": pw_hash,
+                "role": "patient",
+                "clinic_id": plan.clinic_id,
+                "patient_id": pid,
+                "display_name": given,
+                "active": True,
+                "failed_logins": 0,
+            }
+        )
+        result.logins.append(Login(email, DEMO_PASSWORD, "patient", plan.slug, pid))
+        waiting += _waiting(pid, eid, plan, as_of)
     with db.uow() as uow:
-        for table in TABLE_ORDER:
-            uow.bulk.insert(table, out[table])
-        counts = {t: len(rows) for t, rows in out.items()}
+        uow.bulk.insert("users", users)
+        uow.bulk.insert("assignments", waiting)
+        uow.bulk.reset_sequences()
+        counts = {"users": len(users), "assignments": len(waiting)}
         audit.record(
-            uow,
-            Actor.system(ctx.id),
-            "import",
-            "patient",
-            detail={"source": "demo generator", **counts},
+            uow, Actor.system(), "import", "patient", detail={"source": "demo generator", **counts}
         )
         uow.commit()
-    return counts
+    for k, v in counts.items():
+        result.counts[k] = result.counts.get(k, 0) + v
+
+
+def default_workers(patients: int) -> int:
+    return min(2, os.cpu_count() or 1) if patients >= PARALLEL_FROM else 0
 
 
 def build_demo(
@@ -362,37 +268,28 @@ def build_demo(
     seed: int = DEFAULT_SEED,
     as_of: date | None = None,
     progress: Progress | None = None,
+    workers: int | None = None,
 ) -> DemoResult:
     """Fill the (migrated, empty) database at ``url`` with the demo clinics."""
     as_of = as_of or date.today()
-    db = Database(url)
+    workers = default_workers(patients) if workers is None else workers
     result = DemoResult(database=url)
     pw_hash = hash_password(DEMO_PASSWORD)
-    try:
-        ctxs = _setup(db, patients, pw_hash, result.logins)
-        with db.uow() as uow:
-            ids = _Ids(
-                uow.bulk.max_id("patients") + 1,
-                uow.bulk.max_id("episodes") + 1,
-                uow.bulk.max_id("assessments") + 1,
-            )
-        total, done = sum(c.n_patients for c in ctxs), 0
-        for ctx in ctxs:
-            base = ctx.first_index if ctx.first_index == 0 else 1_000_000_000
-            ctx.first_index = base
-            for start in range(base, base + ctx.n_patients, CHUNK):
-                stop = min(start + CHUNK, base + ctx.n_patients)
-                counts = _load_chunk(
-                    db, ctx, range(start, stop), seed, as_of, ids, pw_hash, result.logins
-                )
-                for k, v in counts.items():
-                    result.counts[k] = result.counts.get(k, 0) + v
-                done += stop - start
-                if progress is not None:
-                    progress(done, total)
-        with db.uow() as uow:
-            uow.bulk.reset_sequences()
-            uow.commit()
-    finally:
-        db.dispose()
+    with bulk_database(url) as db:
+        plans = _setup(db, patients, pw_hash, result.logins)
+        loader = _Loader(db, result, sum(p.n_patients for p in plans), progress)
+        people = []
+        try:
+            for plan in plans:
+                for rows in _batches(seed, as_of, plan, workers):
+                    loader.add(plan, rows)
+                    people += [(plan, p, e, g) for n, p, e, g in rows.people if n < _logins(plan)]
+                loader.commit()
+        finally:
+            loader.abort()
+        _portal_logins(db, people, pw_hash, as_of, result)
     return result
+
+
+def _logins(plan: ClinicPlan) -> int:
+    return min(plan.n_patients, MAX_PATIENT_LOGINS if plan.first_index == 0 else 2)

@@ -1,19 +1,42 @@
 """Bulk loading for generators and importers: many rows per statement, explicit ids.
 
-Used by the demo generator (and importers) inside one unit of work per chunk; rows are plain
-dicts of column values. Call :meth:`BulkRepository.reset_sequences` after loading explicit ids
-on PostgreSQL so later inserts continue after them.
+Two paths, both inside the unit of work's transaction:
+
+* :meth:`BulkRepository.insert`: rows as dicts of Python values through SQLAlchemy Core
+  (types converted by SQLAlchemy; fine for hundreds of rows).
+* :meth:`BulkRepository.load`: rows as tuples of database-ready values (ints, floats, bools,
+  ``None`` and text: dates as ``YYYY-MM-DD``, moments from :func:`moment_text`, JSON already
+  serialised), written by the driver itself: ``executemany`` on SQLite, ``COPY … FROM
+  STDIN`` on PostgreSQL. For millions of rows.
+
+:func:`bulk_database` opens a handle tuned for a one-off load (SQLite: ``synchronous=OFF``
+and a larger page cache while loading, back to ``NORMAL`` afterwards). Call
+:meth:`BulkRepository.reset_sequences` after loading explicit ids so that later inserts on
+PostgreSQL continue after them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, event, func, insert, select, text
 
 from atlaxis.storage.base import Base
 from atlaxis.storage.repositories.base import Repository
+
+if TYPE_CHECKING:
+    from atlaxis.storage.database import Database
+
+#: SQLite page cache while bulk loading (negative = KiB): 64 MiB
+BULK_CACHE_KIB = 65_536
+
+
+def moment_text(day: str, hour: int, minute: int) -> str:
+    """A naive-UTC moment as stored (``YYYY-MM-DD HH:MM:SS.ffffff``, SQLAlchemy's SQLite
+    form, which PostgreSQL also reads as a ``timestamp``)."""
+    return f"{day} {hour:02d}:{minute:02d}:00.000000"
 
 
 def _table(name: str) -> Table:
@@ -23,10 +46,47 @@ def _table(name: str) -> Table:
     return table
 
 
+def _check_columns(table: Table, columns: Sequence[str]) -> None:
+    """Every named column exists; every required column without a default is named."""
+    unknown = [c for c in columns if c not in table.c]
+    required = [
+        c.name
+        for c in table.c
+        if not c.nullable
+        and c.server_default is None
+        and not (c.primary_key and c.autoincrement in (True, "auto"))
+        and c.name not in columns
+    ]
+    if unknown or required:
+        raise ValueError(
+            f"bulk load into {table.name}: unknown columns {unknown}, missing {required}"
+        )
+
+
 class BulkRepository(Repository):
     def insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
         if rows:
             self.session.execute(insert(_table(table)), list(rows))
+
+    def load(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
+        """Append ``rows`` (tuples in ``columns`` order, database-ready values) to ``table``."""
+        t = _table(table)
+        _check_columns(t, columns)
+        if not rows:
+            return 0
+        names = ", ".join(columns)
+        raw = self.session.connection().connection.driver_connection
+        if self.session.get_bind().dialect.name == "postgresql":
+            with raw.cursor() as cursor:  # type: ignore[union-attr]
+                with cursor.copy(f"COPY {t.name} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" * len(columns))
+            raw.executemany(  # type: ignore[union-attr]
+                f"INSERT INTO {t.name} ({names}) VALUES ({marks})", rows
+            )
+        return len(rows)
 
     def max_id(self, table: str) -> int:
         t = _table(table)
@@ -49,3 +109,37 @@ class BulkRepository(Repository):
                     f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table.name}), 1))"
                 )
             )
+
+
+def _pragmas(dbapi_connection: Any, statements: Sequence[str]) -> None:
+    cursor = dbapi_connection.cursor()
+    for statement in statements:
+        cursor.execute(statement)
+    cursor.close()
+
+
+LOADING = ("PRAGMA synchronous=OFF", f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+SETTLED = ("PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-2000", "PRAGMA optimize")
+
+
+@contextmanager
+def bulk_database(url: str) -> Iterator[Database]:
+    """A database handle for one bulk load, disposed afterwards. On SQLite its connections
+    skip fsync (``synchronous=OFF``; a crash mid-load can lose the load, never an earlier
+    commit's data in WAL mode) and keep a bigger page cache; both go back to the defaults
+    (and ``PRAGMA optimize`` runs) when the load ends."""
+    from atlaxis.storage.database import Database
+
+    db = Database(url)
+    sqlite = db.is_sqlite
+    if sqlite:
+        event.listen(db.engine, "connect", lambda conn, _rec: _pragmas(conn, LOADING))
+    try:
+        yield db
+    finally:
+        try:
+            if sqlite:
+                with db.engine.connect() as conn:
+                    _pragmas(conn.connection.driver_connection, SETTLED)
+        finally:
+            db.dispose()
