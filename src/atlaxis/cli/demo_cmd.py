@@ -79,6 +79,10 @@ def demo_cmd(
         bool, typer.Option("--json", help="Print JSON (database, logins).")
     ] = False,
     force: Annotated[bool, typer.Option(help="Replace a database that holds data.")] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(min=0, max=16, help="Generator processes (default: 1 from 3,000 patients)."),
+    ] = None,
     host: str = "127.0.0.1",
     port: int = 8000,
 ) -> None:
@@ -96,12 +100,13 @@ def demo_cmd(
                 patients=patients,
                 seed=seed,
                 as_of=day,
+                workers=workers,
                 progress=lambda done, total, counts: bar.update(
                     task, completed=done, total=total, rows=_rows_text(counts)
                 ),
             )
     else:
-        result = build_demo(url, patients=patients, seed=seed, as_of=day)
+        result = build_demo(url, patients=patients, seed=seed, as_of=day, workers=workers)
     if json_out:
         print_json({"database": url, "logins": [login.to_dict() for login in result.logins]})
     else:

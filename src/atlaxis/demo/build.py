@@ -136,11 +136,13 @@ def _setup(db: Database, patients: int, pw_hash: str, logins: list[Login]) -> li
     return [first, second]
 
 
-def _batches(seed: int, as_of: date, plan: ClinicPlan, workers: int) -> Iterator[BatchRows]:
-    """The clinic's batches in order; with workers, at most ``2 * workers`` ahead."""
-    todo = iter(plan.batches())
-    if workers < 2:
-        for b in todo:
+Job = tuple[ClinicPlan, int]
+
+
+def _batches(seed: int, as_of: date, jobs: list[Job], workers: int) -> Iterator[BatchRows]:
+    """Every job's rows in order; with workers, at most ``2 * workers`` batches ahead."""
+    if workers < 1:
+        for plan, b in jobs:
             yield build_batch(seed, b, as_of, plan)
         return
     import multiprocessing
@@ -148,7 +150,7 @@ def _batches(seed: int, as_of: date, plan: ClinicPlan, workers: int) -> Iterator
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, mp_context=spawn) as pool:
         ahead: deque[Future[BatchRows]] = deque()
-        for b in todo:
+        for plan, b in jobs:
             ahead.append(pool.submit(build_batch, seed, b, as_of, plan))
             if len(ahead) >= 2 * workers:
                 yield ahead.popleft().result()
@@ -258,7 +260,9 @@ def _portal_logins(
 
 
 def default_workers(patients: int) -> int:
-    return min(2, os.cpu_count() or 1) if patients >= PARALLEL_FROM else 0
+    """One generator process beside the loader (a two-stage pipeline) for large clinics on a
+    machine with a second core; none for small ones (start-up would cost more)."""
+    return 1 if patients >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 0
 
 
 def build_demo(
@@ -278,13 +282,15 @@ def build_demo(
     with bulk_database(url) as db:
         plans = _setup(db, patients, pw_hash, result.logins)
         loader = _Loader(db, result, sum(p.n_patients for p in plans), progress)
+        jobs = [(plan, b) for plan in plans for b in plan.batches()]
         people = []
         try:
-            for plan in plans:
-                for rows in _batches(seed, as_of, plan, workers):
-                    loader.add(plan, rows)
-                    people += [(plan, p, e, g) for n, p, e, g in rows.people if n < _logins(plan)]
-                loader.commit()
+            for (plan, _), rows in zip(jobs, _batches(seed, as_of, jobs, workers), strict=True):
+                if loader.clinic_id != plan.clinic_id:
+                    loader.commit()  # one clinic per transaction and audit event
+                loader.add(plan, rows)
+                people += [(plan, p, e, g) for n, p, e, g in rows.people if n < _logins(plan)]
+            loader.commit()
         finally:
             loader.abort()
         _portal_logins(db, people, pw_hash, as_of, result)
