@@ -54,32 +54,50 @@ def _pg_database(admin: str) -> str:
     return make_url(admin).set(database=name).render_as_string(hide_password=False)
 
 
+def _drop_pg_database(admin: str, url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    engine.dispose()
+
+
 def run(patients: int, workers: int | None, postgres: str | None) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         url = _pg_database(postgres) if postgres else f"sqlite:///{tmp}/demo.db"
-        args = ["demo", "--no-serve", "--json", "--patients", str(patients), "--database", url]
-        args += ["--as-of", AS_OF] + ([] if workers is None else ["--workers", str(workers)])
-        start = time.perf_counter()
-        child = subprocess.Popen(_cli(*args), stdout=subprocess.DEVNULL, cwd=tmp)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise SystemExit(f"atlaxis demo failed for {patients} patients")
-        verify = subprocess.run(
-            _cli("audit", "verify", "--database", url), capture_output=True, cwd=tmp
-        )
-        size = Path(tmp, "demo.db").stat().st_size if not postgres else 0
-        return {
-            "patients": patients,
-            "backend": "postgresql" if postgres else "sqlite",
-            "workers": workers,
-            "seconds": seconds,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mb": usage.ru_maxrss / 1024,
-            "rows": _counts(url),
-            "db_mb": size / 1e6,
-            "audit_ok": verify.returncode == 0,
-        }
+        try:
+            return _measure(url, tmp, patients, workers, postgres is not None)
+        finally:
+            if postgres:
+                _drop_pg_database(postgres, url)
+
+
+def _measure(url: str, tmp: str, patients: int, workers: int | None, pg: bool) -> dict[str, Any]:
+    args = ["demo", "--no-serve", "--json", "--patients", str(patients), "--database", url]
+    args += ["--as-of", AS_OF] + ([] if workers is None else ["--workers", str(workers)])
+    start = time.perf_counter()
+    child = subprocess.Popen(_cli(*args), stdout=subprocess.DEVNULL, cwd=tmp)
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"atlaxis demo failed for {patients} patients")
+    verify = subprocess.run(
+        _cli("audit", "verify", "--database", url), capture_output=True, cwd=tmp
+    )
+    size = Path(tmp, "demo.db").stat().st_size if not pg else 0
+    return {
+        "patients": patients,
+        "backend": "postgresql" if pg else "sqlite",
+        "workers": workers,
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
+        "rows": _counts(url),
+        "db_mb": size / 1e6,
+        "audit_ok": verify.returncode == 0,
+    }
 
 
 def table(results: list[dict[str, Any]]) -> str:
