@@ -14,7 +14,7 @@ from typing import Any
 
 from atlaxis.domain import Actor, DiaryEntry, Page
 from atlaxis.domain.accounts import StoredResponse
-from atlaxis.errors import Conflict, InvalidAnswers, Problem, ValidationError
+from atlaxis.errors import AtlaxisError, Conflict, InvalidAnswers, Problem, ValidationError
 from atlaxis.instruments import score
 from atlaxis.services import audit
 from atlaxis.services.authz import patient_scope
@@ -100,6 +100,41 @@ def entry_json(entry: DiaryEntry) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class DiaryRequest:
+    """A diary write checked outside any transaction (:func:`prepare_diary_entry`); the
+    errors it found are raised in the same order as before, inside the transaction."""
+
+    actor: Actor
+    patient_id: int
+    key: str | None
+    digest: str
+    entry: DiaryEntry | None
+    key_error: AtlaxisError | None = None
+    error: AtlaxisError | None = None
+
+
+def prepare_diary_entry(
+    actor: Actor, patient_id: int, payload: dict[str, Any], idempotency_key: str | None = None
+) -> DiaryRequest:
+    """Validate and score a diary payload without touching the database (pure CPU work, so
+    it can run before the request joins a batch)."""
+    key: str | None = None
+    key_error: AtlaxisError | None = None
+    if actor.user_id is not None:
+        try:
+            key = _check_key(idempotency_key)
+        except AtlaxisError as exc:
+            key_error = exc
+    digest = request_hash({"patient_id": patient_id, "body": payload}) if key else ""
+    try:
+        entry: DiaryEntry | None = parse_entry(payload, patient_id, actor.user_id)
+        error = None
+    except AtlaxisError as exc:
+        entry, error = None, exc
+    return DiaryRequest(actor, patient_id, key, digest, entry, key_error, error)
+
+
 def add_diary_entry(
     uow: UnitOfWork,
     actor: Actor,
@@ -109,22 +144,88 @@ def add_diary_entry(
 ) -> DiaryWrite:
     """Store one check-in. The same ``idempotency_key`` with the same body answers the stored
     response again (nothing new is written); with another body it is a :class:`Conflict`."""
-    patient_scope(uow, actor, patient_id, entity="diary", access="write")
-    key = _check_key(idempotency_key) if actor.user_id is not None else None
-    digest = request_hash({"patient_id": patient_id, "body": payload}) if key else ""
-    if key is not None and actor.user_id is not None:
-        stored = uow.idempotency.get(actor.user_id, key)
-        if stored is not None:
-            if stored.request_hash != digest:
-                raise Conflict("this Idempotency-Key was already used for a different request")
-            audit.record(uow, actor, "replay", "diary_entry", stored.body.get("id"), patient_id)
-            return DiaryWrite(stored.status, stored.body, replayed=True)
-    entry = uow.diary.add(parse_entry(payload, patient_id, actor.user_id))
-    body = entry_json(entry)
-    if key is not None and actor.user_id is not None:
-        uow.idempotency.add(actor.user_id, key, patient_id, StoredResponse(digest, 201, body))
-    audit.record(uow, actor, "create", "diary_entry", entry.id, patient_id)
-    return DiaryWrite(201, body)
+    request = prepare_diary_entry(actor, patient_id, payload, idempotency_key)
+    outcome = add_diary_entries(uow, [request])[0]
+    if isinstance(outcome, AtlaxisError):
+        raise outcome
+    return outcome
+
+
+def add_diary_entries(
+    uow: UnitOfWork, requests: list[DiaryRequest]
+) -> list[DiaryWrite | AtlaxisError]:
+    """Store several prepared check-ins with a constant number of statements (the group
+    commit's batch). Each gets its own outcome, exactly as if they had been written one
+    after the other: a scope or validation error, a replay, a :class:`Conflict` or a 201."""
+    out: list[DiaryWrite | AtlaxisError | None] = [None] * len(requests)
+    live = []
+    for i, r in enumerate(requests):
+        try:
+            patient_scope(uow, r.actor, r.patient_id, entity="diary", access="write")
+            if r.key_error is not None:
+                raise r.key_error
+        except AtlaxisError as exc:
+            out[i] = exc
+            continue
+        live.append(i)
+    stored = uow.idempotency.get_many([_ident(requests[i]) for i in live if requests[i].key])
+    fresh: list[int] = []
+    first: dict[tuple[int, str], int] = {}
+    repeats: list[int] = []
+    for i in live:
+        r = requests[i]
+        ident = _ident(r) if r.key else None
+        if ident is not None and ident in stored:
+            out[i] = _replay(uow, r, stored[ident])
+        elif ident is not None and ident in first:
+            repeats.append(i)  # the same key twice in one batch: answered after the first
+        elif r.error is not None or r.entry is None:
+            out[i] = r.error or ValidationError("invalid diary entry")
+        else:
+            fresh.append(i)
+            if ident is not None:
+                first[ident] = i
+    _insert(uow, requests, fresh, out)
+    for i in repeats:
+        r = requests[i]
+        earlier = out[first[_ident(r)]]
+        if isinstance(earlier, DiaryWrite):
+            response = StoredResponse(requests[first[_ident(r)]].digest, 201, earlier.body)
+            out[i] = _replay(uow, r, response)
+        else:  # unreachable today (the first is written), kept for safety
+            out[i] = Conflict("this Idempotency-Key is being used by another request")
+    return [o if o is not None else Conflict("not written") for o in out]
+
+
+def _ident(r: DiaryRequest) -> tuple[int, str]:
+    assert r.actor.user_id is not None and r.key is not None
+    return (r.actor.user_id, r.key)
+
+
+def _replay(uow: UnitOfWork, r: DiaryRequest, stored: StoredResponse) -> DiaryWrite | AtlaxisError:
+    if stored.request_hash != r.digest:
+        return Conflict("this Idempotency-Key was already used for a different request")
+    audit.record(uow, r.actor, "replay", "diary_entry", stored.body.get("id"), r.patient_id)
+    return DiaryWrite(stored.status, stored.body, replayed=True)
+
+
+def _insert(
+    uow: UnitOfWork,
+    requests: list[DiaryRequest],
+    fresh: list[int],
+    out: list[DiaryWrite | AtlaxisError | None],
+) -> None:
+    entries = uow.diary.add_many([e for i in fresh if (e := requests[i].entry) is not None])
+    keyed: list[tuple[int, str, int | None, StoredResponse]] = []
+    for i, entry in zip(fresh, entries, strict=True):
+        r = requests[i]
+        body = entry_json(entry)
+        if r.key is not None and r.actor.user_id is not None:
+            response = StoredResponse(r.digest, 201, body)
+            keyed.append((r.actor.user_id, r.key, r.patient_id, response))
+        audit.record(uow, r.actor, "create", "diary_entry", entry.id, r.patient_id)
+        out[i] = DiaryWrite(201, body)
+    uow.idempotency.add_many(keyed)
 
 
 def _check_key(key: str | None) -> str | None:

@@ -14,6 +14,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import functools
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -28,6 +30,9 @@ from atlaxis.security.csrf import FORM_FIELD, HEADER_NAME, csrf_ok, needs_csrf_c
 from atlaxis.security.sessions import COOKIE_NAME
 from atlaxis.services import auth
 from atlaxis.storage import Database, UnitOfWork
+from atlaxis.storage.repositories.audit import PendingEvent
+from atlaxis.web.caller_cache import CallerCache, CallerKey
+from atlaxis.web.group_commit import GroupCommitter
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -83,7 +88,12 @@ def get_write_gate(request: Request) -> WriteGate:
 WriteGateDep = Annotated[WriteGate, Depends(get_write_gate)]
 
 
-def _close(uow: UnitOfWork, database: Database, touch: auth.Authenticated | None) -> None:
+def _close(
+    uow: UnitOfWork,
+    database: Database,
+    touch: auth.Authenticated | None,
+    caller_cache: CallerCache | None = None,
+) -> None:
     """Commit (for a read: its audit events) and close; then refresh the caller's last-seen
     if due, in the same transaction for a write, else in a short one of its own (never two
     connections at once)."""
@@ -93,12 +103,45 @@ def _close(uow: UnitOfWork, database: Database, touch: auth.Authenticated | None
             touch = None
         if not uow.committed:
             uow.commit()
+            if not uow.read_only and caller_cache is not None:
+                caller_cache.clear()  # this write may have revoked a session or token
     finally:
         uow.__exit__(None, None, None)
     if touch is not None:
         with database.uow() as writer:
             auth.touch(writer, touch)
             writer.commit()
+
+
+def _end_read(uow: UnitOfWork) -> list[PendingEvent]:
+    """End a read's transaction; its audit events, still to be appended."""
+    events = list(uow.audit.pending)
+    uow.audit.pending.clear()
+    uow.committed = True
+    uow.__exit__(None, None, None)
+    return events
+
+
+async def _append_read_events(
+    request: Request, events: list[PendingEvent], touch: auth.Authenticated | None
+) -> None:
+    """A read's audit events (and the caller's last-seen refresh) go to the group committer;
+    the response waits until they are committed, as before, but shares the transaction."""
+    committer: GroupCommitter = request.app.state.committer
+    work = None if touch is None else functools.partial(_touch, found=touch)
+    await committer.append(events, work)
+
+
+def _touch(uow: UnitOfWork, found: auth.Authenticated) -> None:
+    auth.touch(uow, found)
+
+
+def get_committer(request: Request) -> GroupCommitter:
+    committer: GroupCommitter = request.app.state.committer
+    return committer
+
+
+CommitterDep = Annotated[GroupCommitter, Depends(get_committer)]
 
 
 class RequestSlots:
@@ -117,26 +160,27 @@ class RequestSlots:
         return self._semaphores[loop]
 
 
-async def database_slot(request: Request) -> AsyncIterator[None]:
+def _slots(request: Request) -> asyncio.Semaphore:
     slots: RequestSlots = request.app.state.request_slots
-    async with slots.semaphore():
-        yield
-
-
-SlotDep = Annotated[None, Depends(database_slot, scope="function")]
+    return slots.semaphore()
 
 
 async def get_uow(
-    request: Request, _slot: SlotDep, database: DatabaseDep, gate: WriteGateDep
+    request: Request, database: DatabaseDep, gate: WriteGateDep
 ) -> AsyncIterator[UnitOfWork]:
     """One unit of work per request, committed when the route returns (before the response
-    is sent). A writing request holds the write gate from its first to its last statement;
-    a read only while its audit events are appended. Few thread hops inside the gate."""
+    is sent). A writing request holds the write gate from its first to its last statement
+    (taken before a database slot, so writers waiting for the gate hold no slot). A read
+    holds its slot only while it reads; its audit events then go to the group committer."""
     writing = needs_csrf_check(request.method)
     lock = gate.lock()
+    slots = _slots(request)
     if writing and lock is not None:
         await lock.acquire()
+    holding = False
     try:
+        await slots.acquire()
+        holding = True
         uow = database.uow(read_only=not writing)
         # A client that hangs up cancels its request; the transaction must still end (or a
         # half-open SQLite write transaction would lock everyone out), hence the shields.
@@ -150,12 +194,16 @@ async def get_uow(
             raise
         touch = getattr(request.state, "touch", None)
         with anyio.CancelScope(shield=True):
-            if writing or lock is None:
-                await run_in_threadpool(_close, uow, database, touch)
+            if writing:
+                await run_in_threadpool(_close, uow, database, touch, _caller_cache(request))
             else:
-                async with lock:
-                    await run_in_threadpool(_close, uow, database, touch)
+                events = await run_in_threadpool(_end_read, uow)
+                slots.release()
+                holding = False
+                await _append_read_events(request, events, touch)
     finally:
+        if holding:
+            slots.release()
         if writing and lock is not None:
             lock.release()
 
@@ -199,16 +247,38 @@ def _resolve(
         return auth.actor_from_session(uow, policy, cookie, ip=ip) if cookie else None
 
 
+def _caller_cache(request: Request) -> CallerCache | None:
+    return getattr(request.app.state, "caller_cache", None)
+
+
+def _caller_key(request: Request) -> CallerKey:
+    return (_bearer(request) or "", request.cookies.get(COOKIE_NAME, ""), client_ip(request) or "")
+
+
 def authenticate_request(
     request: Request, database: Database, policy: auth.AuthPolicy, csrf: str | None
 ) -> auth.Authenticated:
     """The caller of ``request`` (bearer token or session cookie), checked: scope for tokens,
-    CSRF for cookie-authenticated unsafe requests. Blocking (one short read transaction);
-    raises AuthenticationRequired / PermissionDenied. Pages may call it directly."""
+    CSRF for cookie-authenticated unsafe requests. Blocking (one short read transaction,
+    unless the caller was looked up a moment ago: see ``web.caller_cache``); raises
+    AuthenticationRequired / PermissionDenied. Pages may call it directly."""
     ip = client_ip(request)
     bearer = _bearer(request)
     cookie = request.cookies.get(COOKIE_NAME, "")
-    found = _resolve(database, policy, bearer, cookie, ip)
+    cache = _caller_cache(request)
+    key = (bearer or "", cookie, ip or "")
+    found = None if cache is None else cache.get(key)
+    if found is None:
+        generation = 0 if cache is None else cache.generation
+        found = _resolve(database, policy, bearer, cookie, ip)
+        if found is not None and cache is not None:
+            cache.put(key, dataclasses.replace(found, touch_needed=False), generation)
+    return _checked(request, found, bearer, csrf)
+
+
+def _checked(
+    request: Request, found: auth.Authenticated | None, bearer: str | None, csrf: str | None
+) -> auth.Authenticated:
     if found is None:
         if bearer is not None:
             raise AuthenticationRequired("the token is unknown, expired or revoked")
@@ -224,12 +294,17 @@ def authenticate_request(
 
 async def get_authenticated(
     request: Request,
-    _slot: SlotDep,
     database: DatabaseDep,
     policy: AuthPolicyDep,
     csrf: Annotated[str | None, Depends(presented_csrf)],
 ) -> auth.Authenticated:
-    return await run_in_threadpool(authenticate_request, request, database, policy, csrf)
+    cache = _caller_cache(request)
+    if cache is not None:  # a caller seen a moment ago: no thread, no transaction
+        found = cache.get(_caller_key(request))
+        if found is not None:
+            return _checked(request, found, _bearer(request), csrf)
+    async with _slots(request):  # a database slot only for the lookup itself
+        return await run_in_threadpool(authenticate_request, request, database, policy, csrf)
 
 
 def _check_scope(found: auth.Authenticated, method: str) -> None:

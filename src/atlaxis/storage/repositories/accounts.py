@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, tuple_, update
 
 from atlaxis.domain import Role, User
 from atlaxis.domain.accounts import ApiToken, Credentials, StoredResponse, WebSession
@@ -246,6 +246,35 @@ class IdempotencyRepository(Repository):
                 response_body=response.body,
             )
         )
+
+    def get_many(self, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], StoredResponse]:
+        """The stored responses of several (user id, key) pairs, in one query."""
+        if not pairs:
+            return {}
+        t = IdempotencyKeyRow
+        stmt = select(t.user_id, t.key, t.request_hash, t.response_status, t.response_body)
+        stmt = stmt.where(tuple_(t.user_id, t.key).in_(pairs))
+        return {
+            (row[0], row[1]): StoredResponse(row[2], row[3], dict(row[4]))
+            for row in self.session.execute(stmt)
+        }
+
+    def add_many(self, rows: list[tuple[int, str, int | None, StoredResponse]]) -> None:
+        """Store several (user id, key, patient id, response) with one statement."""
+        if not rows:
+            return
+        values = [
+            {
+                "user_id": user_id,
+                "key": key,
+                "patient_id": patient_id,
+                "request_hash": response.request_hash,
+                "response_status": response.status,
+                "response_body": response.body,
+            }
+            for user_id, key, patient_id, response in rows
+        ]
+        self.session.execute(insert(IdempotencyKeyRow), values)
 
     def delete_before(self, before: datetime) -> None:
         stmt = delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < before)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from atlaxis.domain import Alert, Assessment, CoTherapy, DiaryEntry, Visit
 from atlaxis.storage import mapping
@@ -98,6 +98,29 @@ class DiaryRepository(Repository):
         self.session.add(row)
         self.session.flush()
         return replace(entry, id=row.id, created_at=row.created_at)
+
+    def add_many(self, entries: list[DiaryEntry]) -> list[DiaryEntry]:
+        """Insert several entries with one statement (ids returned in order); no ORM objects."""
+        if not entries:
+            return []
+        now = datetime.now(UTC)
+        values = [
+            {
+                "patient_id": e.patient_id,
+                "local_date": e.local_date,
+                "local_time": mapping.format_time(e.local_time),
+                "items": e.items,
+                "body_map": list(e.body_map),
+                "note": e.note,
+                "recalled": e.recalled,
+                "entered_by": e.entered_by,
+                "created_at": now,
+            }
+            for e in entries
+        ]
+        stmt = insert(DiaryEntryRow).returning(DiaryEntryRow.id, sort_by_parameter_order=True)
+        ids = self.session.execute(stmt, values).scalars().all()
+        return [replace(e, id=i, created_at=now) for e, i in zip(entries, ids, strict=True)]
 
     def get(self, entry_id: int) -> DiaryEntry | None:
         row = self.session.get(DiaryEntryRow, entry_id)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import Response
 
-from atlaxis.services import assessments, diary, visits
+from atlaxis.services import assessments, auth, diary, visits
+from atlaxis.services.auth import Authenticated
 from atlaxis.web.api.common import (
     ItemId,
     KindQuery,
@@ -34,7 +37,7 @@ from atlaxis.web.api.schemas import (
     VisitPatch,
     payload,
 )
-from atlaxis.web.deps import ActorDep, UowDep
+from atlaxis.web.deps import ActorDep, AuthDep, CommitterDep, UowDep
 
 router = APIRouter(tags=["care"])
 
@@ -114,14 +117,25 @@ def list_diary(
     status_code=status.HTTP_201_CREATED,
     summary="Add a daily check-in (safe to retry with an Idempotency-Key)",
 )
-def add_diary_entry(
-    actor: ActorDep,
-    uow: UowDep,
+async def add_diary_entry(
+    found: AuthDep,
+    request: Request,
+    committer: CommitterDep,
     patient_id: PatientId,
     body: DiaryIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    written = diary.add_diary_entry(uow, actor, patient_id, payload(body), idempotency_key)
+    # The hot write path: checked and scored here, then written by the group committer
+    # with the other diary writes queued meanwhile (one transaction, a few statements for
+    # the lot), answered once that transaction has committed.
+    prepared = diary.prepare_diary_entry(found.actor, patient_id, payload(body), idempotency_key)
+    writing = committer.run_grouped(diary.add_diary_entries, prepared)
+    touch: Authenticated | None = getattr(request.state, "touch", None)
+    if touch is None:
+        written: diary.DiaryWrite = await writing
+    else:  # the token's last-used time, now and then: in the same batch
+        refresh = committer.append([], functools.partial(auth.touch, found=touch))
+        written, _ = await asyncio.gather(writing, refresh)
     headers = {"Idempotent-Replayed": "true"} if written.replayed else None
     return json_response(written.body, status_code=written.status, headers=headers)
 

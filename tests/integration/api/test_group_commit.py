@@ -1,0 +1,125 @@
+"""The group committer: concurrent requests share a transaction, yet each is answered with
+its own outcome only after that transaction committed; a failing job rolls back alone."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from atlaxis.domain import Role
+from atlaxis.services.audit import verify
+from atlaxis.storage import Database, UnitOfWork
+from atlaxis.storage.repositories.audit import PendingEvent
+from atlaxis.web.group_commit import GroupCommitter
+
+
+def _event(n: int, patient_id: int) -> PendingEvent:
+    return PendingEvent(action="read", entity="timeline", entity_id=str(n), patient_id=patient_id)
+
+
+def test_concurrent_jobs_share_batches_and_fail_alone(database: Database, factory) -> None:
+    clinic = factory.clinic()
+    patient = factory.patient(clinic)
+    committer = GroupCommitter(database, max_batch=8)
+    seen_batches: list[int] = []
+    original = committer._commit
+
+    def counting(batch: list[Any]) -> Any:
+        seen_batches.append(len(batch))
+        return original(batch)
+
+    committer._commit = counting  # type: ignore[method-assign]
+
+    def good(n: int) -> Any:
+        def work(uow: UnitOfWork) -> int:
+            uow.audit.record(_event(n, patient.id))
+            return n
+
+        return work
+
+    def bad(uow: UnitOfWork) -> None:
+        uow.audit.record(_event(-1, patient.id))
+        uow.clinics.add("Half-written clinic", "half")
+        raise ValueError("refused")
+
+    async def main() -> list[Any]:
+        jobs = [committer.run(good(n)) for n in range(20)]
+        jobs.append(committer.run(bad))
+        jobs.append(committer.append([_event(100, patient.id)]))
+        return await asyncio.gather(*jobs, return_exceptions=True)
+
+    out = asyncio.run(main())
+    assert out[:20] == list(range(20))
+    assert isinstance(out[20], ValueError) and out[21] is None
+    assert max(seen_batches) > 1 and max(seen_batches) <= 8  # batched, and bounded
+    with database.uow() as uow:
+        ids = sorted(int(e.entity_id or 0) for e in uow.audit.for_patient(patient.id))
+        assert ids == [*range(20), 100]  # the failed job's event rolled back with it
+        assert all(c.name != "Half-written clinic" for c in _clinics(uow))
+        assert verify(uow).ok
+
+
+def _clinics(uow: UnitOfWork) -> list[Any]:
+    from sqlalchemy import select
+
+    from atlaxis.storage.tables import ClinicRow
+
+    return list(uow.session.scalars(select(ClinicRow)))
+
+
+def test_a_batch_that_cannot_commit_fails_every_waiting_request(
+    database: Database, factory
+) -> None:
+    committer = GroupCommitter(database)
+
+    def broken(batch: list[Any]) -> Any:
+        raise RuntimeError("disk full")
+
+    committer._commit = broken  # type: ignore[method-assign]
+
+    async def main() -> list[Any]:
+        return await asyncio.gather(
+            committer.run(lambda uow: 1), committer.append([]), return_exceptions=True
+        )
+
+    first, empty = asyncio.run(main())
+    assert isinstance(first, RuntimeError) and empty is None  # nothing to append: no batch
+
+
+@pytest.mark.parametrize("n", [1, 40])
+def test_diary_posts_through_the_api_are_committed_before_the_answer(
+    app, factory, database: Database, n: int
+) -> None:
+    import httpx
+
+    from atlaxis.services.auth import create_api_token
+
+    clinic = factory.clinic()
+    patient = factory.patient(clinic)
+    user = factory.user(Role.PATIENT, clinic, patient=patient)
+    with database.uow() as uow:
+        token = create_api_token(uow, factory.actor(user), user.id, "phone", ["read", "write"])
+        uow.commit()
+    headers = {"Authorization": f"Bearer {token.secret}"}
+    body = {"date": "2024-05-01", "items": {"pain": 4}, "note": ""}
+
+    async def main() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            url = f"/api/v1/patients/{patient.id}/diary"
+            return await asyncio.gather(
+                *(
+                    client.post(url, json=body, headers=headers | {"Idempotency-Key": f"k{i % 30}"})
+                    for i in range(n)
+                )
+            )
+
+    answers = asyncio.run(main())
+    assert all(r.status_code == 201 for r in answers), [r.text for r in answers]
+    ids = {r.json()["id"] for r in answers}
+    assert len(ids) == min(n, 30)  # repeated keys answered with the first write
+    with database.uow() as uow:
+        assert len(uow.diary.series(patient.id)) == min(n, 30)
+        assert verify(uow).ok
