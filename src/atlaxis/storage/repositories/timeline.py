@@ -1,12 +1,23 @@
-"""Light rows for a patient's timeline: a few indexed range queries, no ORM objects."""
+"""Light rows for a patient's timeline: a few indexed range queries, no ORM objects.
+
+The diary section (hundreds of rows for a year, most of a timeline's cost) is also kept
+encoded in a small in-process cache (:class:`DiaryCache`). Diary entries are append-only
+(no code path edits or deletes one), so the set of a patient's entries in a date range is
+identified by their number and their largest id; every request checks that pair with one
+indexed aggregate query and re-reads the rows only when it changed. A second app server
+with its own cache therefore never serves a stale diary.
+"""
 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Text, cast, select
+import orjson
+from sqlalchemy import Text, cast, func, select
 
 from atlaxis.storage.repositories.base import Repository, date_range
 from atlaxis.storage.tables import (
@@ -18,8 +29,64 @@ from atlaxis.storage.tables import (
     VisitRow,
 )
 
+DiaryKey = tuple[int, date | None, date | None, int, int]
+
+
+class DiaryCache:
+    """A bounded LRU of encoded diary sections (JSON arrays), safe across threads."""
+
+    def __init__(self, max_bytes: int = 64 * 2**20, max_entry: int = 4 * 2**20) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry = max_entry
+        self._entries: OrderedDict[DiaryKey, bytes] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: DiaryKey) -> bytes | None:
+        with self._lock:
+            value = self._entries.get(key)
+            if value is not None:
+                self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: DiaryKey, value: bytes) -> None:
+        if len(value) > self.max_entry:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            self._bytes += len(value) - (0 if old is None else len(old))
+            self._entries[key] = value
+            while self._bytes > self.max_bytes and self._entries:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+#: the process's cache (empty until the first timeline is read)
+DIARY_CACHE = DiaryCache()
+
 
 class TimelineRepository(Repository):
+    def diary_json(self, patient_id: int, start: date | None, end: date | None) -> bytes:
+        """The diary section as a JSON array (the rows of :meth:`diary`), from the cache
+        when the patient's entries in that range are unchanged."""
+        t = DiaryEntryRow
+        stmt = select(func.count(), func.max(t.id)).where(t.patient_id == patient_id)
+        count, last = self.session.execute(date_range(stmt, t.local_date, start, end)).one()
+        key: DiaryKey = (patient_id, start, end, int(count or 0), int(last or 0))
+        cached = DIARY_CACHE.get(key)
+        if cached is None:
+            rows = self.diary(patient_id, start, end)
+            cached = orjson.dumps(rows)
+            # keyed by what was read (on PostgreSQL a newer snapshot than the count's)
+            last = max((int(r["id"]) for r in rows), default=0)
+            DIARY_CACHE.put((patient_id, start, end, len(rows), last), cached)
+        return cached
+
     def diary(self, patient_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
         """Diary rows with their JSON and dates read as text and parsed in one pass (a year of
         entries is hundreds of rows; one ``json.loads`` beats one per cell by far)."""

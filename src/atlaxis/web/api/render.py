@@ -1,19 +1,18 @@
 """Fast JSON responses for the hot and the large routes (timeline, outcomes, diary writes).
 
-``json.dumps`` with a ``default`` hook converts dates, enums and dataclasses only where they
-occur, instead of walking the whole body first. JSON has no NaN or infinity: a body holding
-one (a statistic that could not be estimated) is re-rendered with those values as null.
+orjson with a ``default`` hook converts dates, enums and dataclasses only where they occur,
+instead of walking the whole body first. JSON has no NaN or infinity: orjson writes those
+values (a statistic that could not be estimated) as null.
 """
 
 from __future__ import annotations
 
-import json
-import math
 from dataclasses import fields, is_dataclass
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
+import orjson
 from fastapi.responses import Response
 
 
@@ -28,28 +27,27 @@ def _default(value: Any) -> Any:
         return {f.name: getattr(value, f.name) for f in fields(value)}
     if isinstance(value, set | frozenset | tuple):
         return list(value)
+    if isinstance(value, float):  # a float subclass (numpy.float64): NaN still becomes null
+        return float(value)
+    if isinstance(value, int):
+        return int(value)
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):  # numpy scalars
+        return value.item()
     raise TypeError(f"cannot render {type(value).__name__} as JSON")
 
 
-def finite(value: Any) -> Any:
-    """The same value with every NaN or infinite float replaced by None."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return finite(_default(value))
-    return value
+#: dates and times through ``_default`` (same text as before); int keys allowed like json
+_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
 def dumps(value: Any) -> bytes:
-    try:
-        text = json.dumps(value, default=_default, allow_nan=False, separators=(",", ":"))
-    except ValueError:  # NaN or infinity somewhere
-        text = json.dumps(finite(value), default=_default, separators=(",", ":"))
-    return text.encode("utf-8")
+    """Compact JSON (orjson; NaN and infinity come out as null)."""
+    return orjson.dumps(value, default=_default, option=_OPTIONS)
+
+
+def with_fragment(head: dict[str, Any], name: str, encoded: bytes) -> bytes:
+    """``head`` encoded, plus the member ``name`` whose value is already-encoded JSON."""
+    return orjson.dumps({**head, name: orjson.Fragment(encoded)}, default=_default, option=_OPTIONS)
 
 
 def json_response(

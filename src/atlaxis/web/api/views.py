@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from atlaxis.services import outcomes, timeline
 from atlaxis.web.api.common import ListDep, PatientId
-from atlaxis.web.api.render import json_response
+from atlaxis.web.api.render import json_response, with_fragment
 from atlaxis.web.deps import ActorDep, UowDep
 
 router = APIRouter(tags=["views"])
@@ -37,8 +37,10 @@ class TimelineOut(BaseModel):
     summary="Diary, scores, visits, co-therapies and episodes on one time axis",
 )
 def get_timeline(actor: ActorDep, uow: UowDep, patient_id: PatientId, page: ListDep) -> Response:
-    body = timeline.patient_timeline(uow, actor, patient_id, start=page.start, end=page.end)
-    return json_response(body)
+    head, diary = timeline.patient_timeline_parts(
+        uow, actor, patient_id, start=page.start, end=page.end
+    )
+    return Response(with_fragment(head, "diary", diary), media_type="application/json")
 
 
 class OutcomesOut(BaseModel):
