@@ -141,19 +141,32 @@ def import_redcap(
                 "invalid --rename", problems=[Problem("--rename", repr(pair), "FORM=NEW_ID")]
             )
         mapping[old.strip()] = new.strip()
-    try:
-        text = file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(
-            "cannot read the dictionary", problems=[Problem(str(file), str(exc))]
-        ) from None
-    result = import_dictionary(text, file.name, mapping)
+    result = import_dictionary(_read_dictionary(file), file.name, mapping)
     store = CustomInstrumentStore(custom_dir(_settings().text_dir))
     for inst in result.instruments:
         where = "checked" if dry_run else str(store.save(inst, replace_existing=replace))
         typer.echo(f"{inst.id}: {len(inst.items)} items, total {inst.scoring.total} ({where})")
     if result.skipped:
         typer.echo("skipped: " + ", ".join(result.skipped))
+
+
+def _read_dictionary(file: Path) -> str:
+    """The dictionary's text; a clear error when it cannot be read or is implausibly large."""
+    from atlaxis.interop.redcap_format import MAX_DICTIONARY_BYTES
+
+    try:
+        if file.is_file() and file.stat().st_size > MAX_DICTIONARY_BYTES:
+            raise ValidationError(
+                "REDCap data dictionary too large",
+                problems=[
+                    Problem(str(file), "file too large", f"at most {MAX_DICTIONARY_BYTES} bytes")
+                ],
+            )
+        return file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(
+            "cannot read the dictionary", problems=[Problem(str(file), str(exc))]
+        ) from None
 
 
 def export_research(

@@ -88,9 +88,10 @@ def read_password(from_stdin: bool) -> str:
 
 
 def _clinic_id(uow: Any, clinic: str) -> int:
-    found = uow.clinics.get(int(clinic)) if clinic.isdigit() else uow.clinics.by_slug(clinic)
+    numeric = clinic.isascii() and clinic.isdigit() and len(clinic) <= 18  # a 64-bit id
+    found = uow.clinics.get(int(clinic)) if numeric else uow.clinics.by_slug(clinic[:80])
     if found is None:
-        raise NotFound(f"clinic {clinic} not found")
+        raise NotFound(f"clinic {clinic[:80]} not found")
     return int(found.id)
 
 

@@ -36,7 +36,7 @@ from atlaxis.fhir.import_map import (
 )
 from atlaxis.fhir.import_refs import Bad, Issues, Refs, label
 from atlaxis.fhir.import_types import AlertIn, Record
-from atlaxis.fhir.reader import Found, bad_json
+from atlaxis.fhir.reader import MAX_DEPTH, Found, bad_json, too_deep
 
 SUPPORTED = (
     "Patient",
@@ -110,6 +110,11 @@ class ImportPlan:
         message = bad_json(res)
         if message is not None:
             self.issues.add(found.where, "", f"not valid JSON: {message}")
+            return False
+        if too_deep(res):
+            self.issues.add(
+                found.where, "", "is nested too deeply to check", f"at most {MAX_DEPTH} levels"
+            )
             return False
         if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
             self.issues.add(

@@ -129,8 +129,41 @@ class Source:
                 ) from None
             except UnicodeDecodeError:
                 raise ValidationError(
-                    "the FHIR input is not UTF-8 text", problems=[Problem(self.path.name, "")]
+                    "the FHIR input is not UTF-8 text", problems=[_not_utf8(self.path.name)]
                 ) from None
+            except RecursionError:
+                raise ValidationError(
+                    "the FHIR input nests too deeply", problems=[_too_deep(self.path.name)]
+                ) from None
+
+
+def _not_utf8(where: str) -> Problem:
+    return Problem(where, "holds bytes that are not UTF-8 text", "UTF-8 encoded JSON")
+
+
+def _too_deep(where: str) -> Problem:
+    return Problem(where, "JSON nested too deeply to read", "FHIR resources (a few levels deep)")
+
+
+#: deeper JSON than this is refused before it is checked (FHIR resources, even nested
+#: QuestionnaireResponse groups, are a few dozen levels at most; checks recurse per level)
+MAX_DEPTH = 100
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when ``value`` nests objects/arrays more than ``limit`` levels (no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def _context(exc: json.JSONDecodeError) -> str:
@@ -206,9 +239,11 @@ def _ndjson(path: Path, name: str) -> Iterator[Found]:
                     yield Found(where, json.loads(line))
                 except json.JSONDecodeError as exc:
                     yield Found(where, _BadJson(exc.msg))
+                except RecursionError:
+                    yield Found(where, _BadJson("nested too deeply to read"))
         except UnicodeDecodeError:
             raise ValidationError(
-                "the FHIR input is not UTF-8 text", problems=[Problem(name, "")]
+                "the FHIR input is not UTF-8 text", problems=[_not_utf8(name)]
             ) from None
 
 

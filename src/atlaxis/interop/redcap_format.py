@@ -35,6 +35,12 @@ MATRIX_GROUP = "Matrix Group Name"
 MATRIX_RANKING = "Matrix Ranking?"
 ANNOTATION = "Field Annotation"
 
+#: more fields than any questionnaire set; a longer file is refused with a clear error (every
+#: field becomes an instrument item, kept in memory and stored as one JSON file per form)
+MAX_FIELDS = 10_000
+#: the file size that goes with it (a field row is rarely over 1 kB)
+MAX_DICTIONARY_BYTES = 10 * 1024 * 1024
+
 COLUMNS: tuple[str, ...] = (
     VARIABLE,
     FORM,
@@ -170,6 +176,17 @@ def read_dictionary(text: str, source: str = "dictionary") -> list[tuple[int, Ro
                 raise ValidationError(
                     "malformed REDCap data dictionary",
                     problems=[Problem(f"row {line}", f"has {len(values)} columns, expected 18")],
+                )
+            if len(rows) == MAX_FIELDS:
+                raise ValidationError(
+                    "REDCap data dictionary too long",
+                    problems=[
+                        Problem(
+                            f"{source} row {line}",
+                            "too many fields",
+                            f"at most {MAX_FIELDS} fields",
+                        )
+                    ],
                 )
             rows.append((line, dict(zip(COLUMNS, (v.strip() for v in values), strict=True))))
     except csv.Error as exc:

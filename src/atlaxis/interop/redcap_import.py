@@ -35,6 +35,7 @@ class _Form:
     line: int
     items: list[Item] = field(default_factory=list)
     by_variable: dict[str, Item] = field(default_factory=dict)
+    item_ids: set[str] = field(default_factory=set)
     calcs: list[tuple[int, str, str, Calc]] = field(default_factory=list)  # line, var, label
     section: str | None = None
 
@@ -188,7 +189,7 @@ def _add_row(line: int, row: rf.Row, form: _Form, problems: _Problems) -> None:
         if reason:
             problems.add(line, var, reason)
     item_id = _item_id(form.name, var)
-    if any(i.id == item_id for i in form.items):
+    if item_id in form.item_ids:
         problems.add(line, var, f"item id {item_id!r} is used twice in form {form.name!r}")
         return
     item = Item(
@@ -202,6 +203,7 @@ def _add_row(line: int, row: rf.Row, form: _Form, problems: _Problems) -> None:
         **extra,
     )
     form.items.append(item)
+    form.item_ids.add(item_id)
     form.by_variable[var] = item
 
 

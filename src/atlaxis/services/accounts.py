@@ -9,10 +9,14 @@ from atlaxis.errors import Conflict, PermissionDenied, Problem, ValidationError
 from atlaxis.security.passwords import check_password_policy, hash_password
 from atlaxis.services import audit
 from atlaxis.services.authz import check_clinic, not_found, require_role
+from atlaxis.services.fields import known_time_zone, unstorable
 from atlaxis.storage import UnitOfWork
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,185}\.[^@\s]{2,}$")
+MAX_EMAIL, MAX_DISPLAY_NAME = 254, 200
+#: ids are 64-bit integers in the database
+MAX_ID = 2**63 - 1
 
 
 def slugify(name: str) -> str:
@@ -29,8 +33,20 @@ def create_clinic(
     problems: list[Problem] = []
     if not name.strip() or len(name) > 200:
         problems.append(Problem("name", "must be 1-200 characters"))
+    elif (why := unstorable(name)) is not None:
+        problems.append(Problem("name", why, "text"))
     if not SLUG.match(slug):
-        problems.append(Problem("slug", f"invalid slug {slug!r}", "lower-case letters, digits, -"))
+        problems.append(
+            Problem("slug", f"invalid slug {slug[:80]!r}", "lower-case letters, digits, -")
+        )
+    if not known_time_zone(timezone):
+        problems.append(
+            Problem(
+                "timezone",
+                f"unknown time zone {timezone[:64]!r}",
+                "an IANA name, e.g. Europe/Paris",
+            )
+        )
     if problems:
         raise ValidationError("invalid clinic", problems=problems)
     if uow.clinics.by_slug(slug) is not None:
@@ -62,8 +78,14 @@ def create_user(
         raise not_found("clinic", clinic_id)
     email = email.strip().lower()
     problems: list[Problem] = []
-    if not EMAIL.match(email):
+    if len(email) > MAX_EMAIL or not EMAIL.match(email):
         problems.append(Problem("email", "not an e-mail address", "name@example.org"))
+    if len(display_name) > MAX_DISPLAY_NAME or unstorable(display_name):
+        problems.append(
+            Problem("display_name", "too long or not storable text", "at most 200 characters")
+        )
+    if patient_id is not None and not 1 <= patient_id <= MAX_ID:
+        problems.append(Problem("patient_id", f"{patient_id} is not a record id", "a patient id"))
     if role is Role.PATIENT and patient_id is None:
         problems.append(Problem("patient_id", "a patient account needs its patient record"))
     if role is not Role.PATIENT and patient_id is not None:

@@ -10,12 +10,37 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from atlaxis.errors import ProblemCollector
 
 E = TypeVar("E", bound=StrEnum)
 
 
+def known_time_zone(name: str) -> bool:
+    """True for a time zone name the IANA database knows (``Europe/Paris``)."""
+    if not name or len(name) > 64 or "\x00" in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory name
+        return False
+    return True
+
+
+def unstorable(text: str) -> str | None:
+    """Why no database can store ``text`` (a NUL character, an unpaired surrogate), or None."""
+    if "\x00" in text:
+        return "contains a NUL character"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "contains an unpaired surrogate (not valid Unicode text)"
+    return None
+
+
+#: dates outside these years are typing errors, not clinic records (the API has the same rule)
+MIN_YEAR, MAX_YEAR = 1900, 2200
 NOT_NULL = "may not be null (leave the field out to keep the stored value)"
 
 
@@ -76,6 +101,9 @@ class Fields:
         if not isinstance(value, str):
             self.problem(name, f"must be text, got {type(value).__name__}", "a string")
             return default
+        if (why := unstorable(value)) is not None:
+            self.problem(name, why, "text")
+            return default
         value = value.strip()
         if needed and not value:
             self.problem(name, "must not be empty", allowed)
@@ -93,12 +121,22 @@ class Fields:
         if value is None:
             return self._ok(name, None) if name in self.payload else None
         if isinstance(value, date) and not isinstance(value, datetime):
-            return self._ok(name, value)  # type: ignore[no-any-return]
-        try:
-            return self._ok(name, date.fromisoformat(str(value)))  # type: ignore[no-any-return]
-        except ValueError:
-            self.problem(name, f"not a date: {str(value)[:40]!r}", "YYYY-MM-DD")
+            day = value
+        else:
+            try:
+                day = date.fromisoformat(str(value))
+            except ValueError:
+                self.problem(name, f"not a date: {str(value)[:40]!r}", "YYYY-MM-DD")
+                return None
+        if not self._plausible_year(name, day.year):
             return None
+        return self._ok(name, day)  # type: ignore[no-any-return]
+
+    def _plausible_year(self, name: str, year: int) -> bool:
+        if MIN_YEAR <= year <= MAX_YEAR:
+            return True
+        self.problem(name, f"year {year} is not plausible", f"years {MIN_YEAR}..{MAX_YEAR}")
+        return False
 
     def moment(self, name: str, *, required: bool = False) -> datetime | None:
         """An ISO 8601 date-time; without an offset it is taken as UTC."""
@@ -109,6 +147,8 @@ class Fields:
             parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         except ValueError:
             self.problem(name, f"not a date-time: {str(value)[:40]!r}", "ISO 8601 date-time")
+            return None
+        if not self._plausible_year(name, parsed.year):
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=UTC)
@@ -177,6 +217,9 @@ class Fields:
         if len(value) > max_items or any(len(v) > max_length for v in value):
             self.problem(name, "too many or too long entries", f"<= {max_items} x {max_length}")
             return []
+        if any((why := unstorable(v)) is not None for v in value):
+            self.problem(name, f"an entry {why}", "text")
+            return []
         return self._ok(name, [v.strip() for v in value])  # type: ignore[no-any-return]
 
     def numbers(self, name: str, *, lo: float, hi: float) -> dict[str, float]:
@@ -189,7 +232,7 @@ class Fields:
             return {}
         out: dict[str, float] = {}
         for key, number in value.items():
-            if not isinstance(key, str) or not key or len(key) > 60:
+            if not isinstance(key, str) or not key or len(key) > 60 or unstorable(key):
                 self.problem(f"{name}.{key}", "invalid measure name", "1-60 characters")
             elif isinstance(number, bool) or not isinstance(number, int | float):
                 self.problem(f"{name}.{key}", "must be a number", f"{lo}..{hi}")

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from atlaxis.domain import Actor, Page, Patient, Role, Sex
 from atlaxis.errors import Conflict
 from atlaxis.services import audit
 from atlaxis.services.authz import not_found, patient_scope, require_role, staff_clinic
-from atlaxis.services.fields import Fields
+from atlaxis.services.fields import Fields, known_time_zone
 from atlaxis.services.pagination import check_limit, decode, page_of
 from atlaxis.storage import UnitOfWork
 
@@ -27,14 +26,6 @@ PATIENT_FIELDS = (
 PATIENT_NOT_NULL = ("record_number", "given_name", "family_name", "sex", "timezone")
 
 
-def _known_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a directory name
-        return False
-    return True
-
-
 def _read(payload: Any, *, creating: bool, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     f = Fields(payload, PATIENT_FIELDS + extra, not_null=PATIENT_NOT_NULL)
     f.text("record_number", required=creating, max_length=64)
@@ -45,7 +36,7 @@ def _read(payload: Any, *, creating: bool, extra: tuple[str, ...] = ()) -> dict[
     f.optional_text("email", max_length=254)
     f.optional_text("phone", max_length=40)
     zone = f.text("timezone", max_length=64, default="UTC")
-    if "timezone" in f.present and not _known_zone(zone):
+    if "timezone" in f.present and not known_time_zone(zone):
         f.problem("timezone", f"unknown time zone {zone[:64]!r}", "an IANA name, e.g. Europe/Paris")
     if "clinic_id" in extra:
         f.integer("clinic_id")
