@@ -31,6 +31,11 @@ def read_json(source: str, what: str = "answers") -> Any:
             f"{what} are not valid JSON",
             problems=[Problem(source, f"{exc.msg} at line {exc.lineno} column {exc.colno}")],
         ) from None
+    except RecursionError:
+        raise ValidationError(
+            f"{what} are not readable JSON",
+            problems=[Problem(source, "nested too deeply", "an object a few levels deep")],
+        ) from None
 
 
 def _no_duplicates(source: str) -> Any:

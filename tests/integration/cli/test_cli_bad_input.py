@@ -195,3 +195,13 @@ def test_redcap_empty_or_binary_dictionary(
     path.write_bytes(content)
     error = refused("import", "redcap", str(path), "--dry-run")
     assert error.problems and all(p.message for p in error.problems)
+
+
+# --- JSON read by the CLI (score, fhir score, ...) ----------------------------------------
+
+
+def test_cli_json_nested_too_deeply(tmp_path: Path) -> None:
+    path = tmp_path / "answers.json"
+    path.write_text("[" * 50_000 + "]" * 50_000, encoding="utf-8")
+    error = refused("score", "phq9", "--answers", str(path))
+    assert [(p.field, p.message) for p in error.problems] == [(str(path), "nested too deeply")]
