@@ -16,6 +16,7 @@ from fastapi.routing import iter_route_contexts
 
 from atlaxis import __version__
 from atlaxis.config import Settings, load_settings
+from atlaxis.interop.custom_instruments import register_stored_instruments
 from atlaxis.security.headers import SecurityHeadersMiddleware
 from atlaxis.services.auth import AuthPolicy
 from atlaxis.storage import Database
@@ -49,6 +50,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, *, database: Database | None = None) -> FastAPI:
     """Build the app for ``settings`` (read from the environment when omitted)."""
     settings = settings if settings is not None else load_settings()
+    register_stored_instruments(settings.text_dir)  # REDCap-imported instruments become scorable
     app = FastAPI(
         title="atlaxis",
         version=__version__,
