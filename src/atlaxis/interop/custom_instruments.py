@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from atlaxis.errors import Conflict, NotFound, Problem, ValidationError
+from atlaxis.errors import ConfigurationError, Conflict, NotFound, Problem, ValidationError
 from atlaxis.instruments.engine import score_declarative
 from atlaxis.instruments.model import (
     EnableWhen,
@@ -195,7 +195,13 @@ class CustomInstrumentStore:
         target = self.path(instrument_id)
         if not ID_RE.match(instrument_id) or not target.is_file():
             raise NotFound(f"custom instrument {instrument_id!r} not found in {self.folder}")
-        return build_instrument(json.loads(target.read_text(encoding="utf-8")))
+        try:
+            return build_instrument(json.loads(target.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ConfigurationError(
+                f"custom instrument file {target} cannot be read",
+                problems=[Problem(str(target), f"{type(exc).__name__}: {str(exc)[:200]}")],
+            ) from None
 
     def ids(self) -> list[str]:
         if not self.folder.is_dir():

@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from atlaxis.domain import Role
+from atlaxis.errors import ConfigurationError
 from atlaxis.instruments.registry import custom_ids, unregister_custom
 from atlaxis.interop.custom_instruments import CustomInstrumentStore, custom_dir
 from atlaxis.interop.redcap_import import import_dictionary
@@ -67,3 +68,14 @@ def test_stored_custom_instrument_is_scored_through_the_api(
             headers=headers,
         )
         assert wrong.status_code == 422 and wrong.json()["errors"][0]["field"] == "fat_q1"
+
+
+def test_a_broken_stored_instrument_stops_start_up_with_its_file_named(
+    make_app: Callable[..., Any], stored: tuple[Path, str]
+) -> None:
+    text_dir, instrument_id = stored
+    broken = custom_dir(text_dir) / f"{instrument_id}.json"
+    broken.write_text('{"format": "atlaxis-custom-instrument/1"}', encoding="utf-8")
+    with pytest.raises(ConfigurationError) as refused:
+        make_app(text_dir=text_dir)
+    assert [p.field for p in refused.value.problems] == [str(broken)]
