@@ -62,9 +62,13 @@ def _progress_bar() -> Progress:
     )
 
 
+def _compact(n: int) -> str:
+    return f"{n / 1e6:.1f}M" if n >= 1_000_000 else f"{n / 1e3:.0f}k" if n >= 10_000 else str(n)
+
+
 def _rows_text(counts: Mapping[str, int]) -> str:
-    shown = (("diary_entries", "diary"), ("assessments", "assessments"), ("alerts", "alerts"))
-    return "  ".join(f"{counts.get(k, 0):,} {label}" for k, label in shown)
+    shown = (("diary_entries", "diary"), ("assessments", "scores"), ("alerts", "alerts"))
+    return " ".join(f"{_compact(counts.get(k, 0))} {label}" for k, label in shown)
 
 
 def demo_cmd(

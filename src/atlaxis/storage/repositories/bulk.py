@@ -75,17 +75,15 @@ class BulkRepository(Repository):
         if not rows:
             return 0
         names = ", ".join(columns)
-        raw = self.session.connection().connection.driver_connection
+        raw: Any = self.session.connection().connection.driver_connection
         if self.session.get_bind().dialect.name == "postgresql":
-            with raw.cursor() as cursor:  # type: ignore[union-attr]
-                with cursor.copy(f"COPY {t.name} ({names}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            copy_sql = f"COPY {t.name} ({names}) FROM STDIN"
+            with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
         else:
             marks = ", ".join("?" * len(columns))
-            raw.executemany(  # type: ignore[union-attr]
-                f"INSERT INTO {t.name} ({names}) VALUES ({marks})", rows
-            )
+            raw.executemany(f"INSERT INTO {t.name} ({names}) VALUES ({marks})", rows)
         return len(rows)
 
     def max_id(self, table: str) -> int:
