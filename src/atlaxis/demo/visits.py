@@ -4,11 +4,12 @@ supine leg checks, posture and, at the first visit, radiographic angles; and co-
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from atlaxis.demo.simulate import MAX_DAYS, Cohort, IntArray
+from atlaxis.demo.simulate import MAX_DAYS, BoolArray, Cohort, FloatArray, IntArray
 from atlaxis.demo.text import Days, moment_text
 
 EIGHTH_INCH_MM = 3.175
@@ -93,15 +94,31 @@ def _schedule(rng: np.random.Generator, c: Cohort) -> tuple[IntArray, Any]:
     return day, day <= c.last[:, None]
 
 
-def visit_rows(
-    rng: np.random.Generator,
-    c: Cohort,
-    pids: list[int | None],
-    clinicians: list[int],
-    techniques: list[str],
-    days: Days,
-) -> list[tuple[Any, ...]]:
-    """Visits of the patients with an id; ``clinicians``/``techniques`` per batch row."""
+@dataclass(frozen=True)
+class VisitDraws:
+    """Every visit slot of a batch (patients x :data:`MAX_VISITS`); ``valid`` marks the
+    slots that fall within the patient's diary."""
+
+    day: IntArray
+    valid: BoolArray
+    hour: IntArray
+    quarter: IntArray
+    eighths: IntArray
+    side: IntArray
+    posture: FloatArray
+    radio: FloatArray
+    adjusted: BoolArray
+    after: IntArray
+    post: FloatArray
+    reaction: IntArray
+    degrees: FloatArray
+    ao_level: IntArray
+    blair: IntArray
+
+
+def draw_visits(rng: np.random.Generator, c: Cohort) -> VisitDraws:
+    """Misaligned (a longer leg, tilt) at the first visit and more often on bad days;
+    adjusted when the leg check reaches 1/4 in (new) or 1/8 in (established patients)."""
     n = c.size
     shape = (n, MAX_VISITS)
     day, valid = _schedule(rng, c)
@@ -116,49 +133,65 @@ def visit_rows(
     posture = np.round(rng.normal(0.0, 1.0, (3, *shape)) * spread, 1)
     scale = np.array([sd for _, sd in RADIOGRAPHIC])[:, None, None]
     radio = np.round(rng.normal(0.0, 1.0, (4, *shape)) * scale, 1)
-    adjusted = eighths >= np.where(first, 2, 1)  # 1/4 in for new, 1/8 in for established
+    adjusted = eighths >= np.where(first, 2, 1)
     after = np.where(adjusted, rng.integers(0, 2, shape), eighths)
     reaction = np.where(adjusted, rng.choice(3, shape, p=[0.66, 0.29, 0.05]), 0)
     degrees = np.round(rng.uniform(0.5, 3.0, shape), 1)
     ao_level, blair = rng.integers(1, 4, shape), rng.integers(0, 2, shape)
     post = np.where(adjusted[None], np.round(posture * 0.4, 1), posture)
+    return VisitDraws(
+        day,
+        valid,
+        hour,
+        quarter,
+        eighths,
+        side,
+        posture,
+        radio,
+        adjusted,
+        after,
+        post,
+        reaction,
+        degrees,
+        ao_level,
+        blair,
+    )
+
+
+def _listing(technique: str, side: str, d: VisitDraws, b: int, v: int) -> str:
+    if technique == "nucca":
+        return f"At {side[0].upper()} {d.degrees[b, v]} deg"
+    if technique == "atlas_orthogonal":
+        return f"{side[0].upper()}-{d.ao_level[b, v]}"
+    return ("AS", "PI")[d.blair[b, v]] + f"-{side}"
+
+
+def visit_rows(
+    rng: np.random.Generator,
+    c: Cohort,
+    pids: list[int | None],
+    clinicians: list[int],
+    techniques: list[str],
+    days: Days,
+) -> list[tuple[Any, ...]]:
+    """Visits of the patients with an id; ``clinicians``/``techniques`` per batch row."""
+    d = draw_visits(rng, c)
     out = []
-    for b, v in zip(*np.nonzero(valid), strict=True):
+    for b, v in zip(*np.nonzero(d.valid), strict=True):
         pid = pids[b]
         if pid is None:
             continue
-        s = ("left", "right")[side[b, v]]
-        technique = techniques[b]
-        listing = {
-            "nucca": f"At {s[0].upper()} {degrees[b, v]} deg",
-            "atlas_orthogonal": f"{s[0].upper()}-{ao_level[b, v]}",
-            "blair": ("AS", "PI")[blair[b, v]] + f"-{s}",
-        }[technique]
-        at = moment_text(days(int(day[b, v])), int(hour[b, v]), int(quarter[b, v]) * 15)
+        s, technique = ("left", "right")[d.side[b, v]], techniques[b]
+        at = moment_text(days(int(d.day[b, v])), int(d.hour[b, v]), int(d.quarter[b, v]) * 15)
+        radio = d.radio[:, b, v].tolist() if v == 0 else None
         pre = _checks(
-            _LEGS[(int(eighths[b, v]), s)],
-            posture[:, b, v].tolist(),
-            radio[:, b, v].tolist() if v == 0 else None,
-            technique,
+            _LEGS[(int(d.eighths[b, v]), s)], d.posture[:, b, v].tolist(), radio, technique
         )
-        post_checks = _checks(_LEGS[(int(after[b, v]), s)], post[:, b, v].tolist(), None, "")
-        out.append(
-            (
-                pid,
-                clinicians[b],
-                at,
-                technique,
-                listing,
-                "adjusted" if adjusted[b, v] else "held",
-                "slc_threshold_quarter_in" if v == 0 else "slc_threshold_eighth_in",
-                pre,
-                post_checks,
-                REACTIONS[reaction[b, v]],
-                "",
-                "",
-                at,
-            )
-        )
+        post = _checks(_LEGS[(int(d.after[b, v]), s)], d.post[:, b, v].tolist(), None, "")
+        decision = "adjusted" if d.adjusted[b, v] else "held"
+        rule = "slc_threshold_quarter_in" if v == 0 else "slc_threshold_eighth_in"
+        head = (pid, clinicians[b], at, technique, _listing(technique, s, d, b, v))
+        out.append((*head, decision, rule, pre, post, REACTIONS[d.reaction[b, v]], "", "", at))
     return out
 
 
