@@ -16,8 +16,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -33,6 +33,8 @@ from atlaxis.storage import Database, UnitOfWork
 from atlaxis.storage.repositories.audit import PendingEvent
 from atlaxis.web.caller_cache import CallerCache, CallerKey
 from atlaxis.web.group_commit import GroupCommitter
+
+T = TypeVar("T")
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -130,6 +132,29 @@ async def _append_read_events(
     committer: GroupCommitter = request.app.state.committer
     work = None if touch is None else functools.partial(_touch, found=touch)
     await committer.append(events, work)
+
+
+async def read_once(request: Request, read: Callable[[UnitOfWork], T]) -> T:
+    """Run ``read(uow)`` in one read-only unit of work on one worker thread (one hop in
+    all, instead of one each for opening, the route and closing), then append its audit
+    events (and the caller's last-seen refresh) through the group committer before the
+    result is returned. Shielded: a client hanging up cannot drop the audit events."""
+    database = get_database(request)
+    touch = getattr(request.state, "touch", None)
+
+    def run() -> tuple[T, list[PendingEvent]]:
+        with database.uow(read_only=True) as uow:
+            value = read(uow)
+            events = list(uow.audit.pending)
+            uow.audit.pending.clear()
+            uow.committed = True  # nothing to write here; closing ends the read
+        return value, events
+
+    with anyio.CancelScope(shield=True):
+        async with _slots(request):
+            value, events = await run_in_threadpool(run)
+        await _append_read_events(request, events, touch)
+    return value
 
 
 def _touch(uow: UnitOfWork, found: auth.Authenticated) -> None:

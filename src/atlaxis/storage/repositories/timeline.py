@@ -32,6 +32,17 @@ from atlaxis.storage.tables import (
 DiaryKey = tuple[int, date | None, date | None, int, int]
 
 
+def _json(text: str | None, empty: Any) -> Any:
+    """A JSON column read as text; ``empty`` for SQL NULL or JSON null."""
+    if text is None:
+        return empty
+    try:
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError:  # NaN/Infinity, which json (the column's writer) allows
+        value = json.loads(text)
+    return empty if value is None else value
+
+
 class DiaryCache:
     """A bounded LRU of encoded diary sections (JSON arrays), safe across threads."""
 
@@ -124,9 +135,9 @@ class TimelineRepository(Repository):
         self, patient_id: int, start: date | None, end: date | None
     ) -> list[dict[str, Any]]:
         t = AssessmentRow
-        stmt = select(t.id, t.instrument, t.taken_at, t.total, t.result, t.source).where(
-            t.patient_id == patient_id
-        )
+        stmt = select(
+            t.id, t.instrument, t.taken_at, t.total, cast(t.result, Text), t.source
+        ).where(t.patient_id == patient_id)
         stmt = date_range(stmt, t.taken_at, start, end, is_datetime=True)
         return [
             {
@@ -140,9 +151,10 @@ class TimelineRepository(Repository):
                 "complete": (result or {}).get("complete"),
                 "source": src,
             }
-            for i, inst, at, total, result, src in self.session.execute(
+            for i, inst, at, total, text, src in self.session.execute(
                 stmt.order_by(t.taken_at, t.id)
             )
+            for result in (_json(text, {}),)
         ]
 
     def visits(self, patient_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
@@ -155,8 +167,8 @@ class TimelineRepository(Repository):
             t.listing,
             t.decision,
             t.rule_applied,
-            t.pre_checks,
-            t.post_checks,
+            cast(t.pre_checks, Text),  # JSON decoded below with orjson (many times faster)
+            cast(t.post_checks, Text),
             t.reaction,
         ).where(t.patient_id == patient_id)
         stmt = date_range(stmt, t.occurred_at, start, end, is_datetime=True)
@@ -176,6 +188,8 @@ class TimelineRepository(Repository):
         for row in self.session.execute(stmt.order_by(t.occurred_at, t.id)):
             item = dict(zip(keys, row, strict=True))
             item["occurred_at"] = item["occurred_at"].isoformat()
+            item["pre_checks"] = _json(item["pre_checks"], {})
+            item["post_checks"] = _json(item["post_checks"], {})
             out.append(item)
         return out
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from atlaxis.services import outcomes, timeline
+from atlaxis.storage import UnitOfWork
 from atlaxis.web.api.common import ListDep, PatientId
 from atlaxis.web.api.render import json_response, with_fragment
-from atlaxis.web.deps import ActorDep, UowDep
+from atlaxis.web.deps import ActorDep, UowDep, read_once
 
 router = APIRouter(tags=["views"])
 
@@ -36,11 +37,16 @@ class TimelineOut(BaseModel):
     response_model=TimelineOut,
     summary="Diary, scores, visits, co-therapies and episodes on one time axis",
 )
-def get_timeline(actor: ActorDep, uow: UowDep, patient_id: PatientId, page: ListDep) -> Response:
-    head, diary = timeline.patient_timeline_parts(
-        uow, actor, patient_id, start=page.start, end=page.end
-    )
-    return Response(with_fragment(head, "diary", diary), media_type="application/json")
+async def get_timeline(
+    actor: ActorDep, request: Request, patient_id: PatientId, page: ListDep
+) -> Response:
+    def read(uow: UnitOfWork) -> bytes:
+        head, diary = timeline.patient_timeline_parts(
+            uow, actor, patient_id, start=page.start, end=page.end
+        )
+        return with_fragment(head, "diary", diary)
+
+    return Response(await read_once(request, read), media_type="application/json")
 
 
 class OutcomesOut(BaseModel):
