@@ -28,8 +28,10 @@ from atlaxis.storage.read_models import ReadModels
 COHORT_INSTRUMENTS = ("fiqr", "ndi", "hit6", "dhi", "csi", "phq9", "gad7", "psqi")
 #: the response used by the predictor analysis: at least this % improvement from baseline
 RESPONSE_PERCENT = 30.0
-#: neck involvement = at least this many signs present on the latest neck screen
-NECK_SIGNS_MIN = 1
+#: neck involvement = at least this many of the six signs on the latest neck screen (default:
+#: half of them); the page lets the clinic choose 1-6 and always shows the definition used
+NECK_SIGNS_MIN = 3
+NECK_SIGNS_CHOICES = range(1, 7)
 MAX_SERIES = 500
 
 
@@ -76,14 +78,23 @@ def _changes(uow: UnitOfWork, clinic_id: int, instrument: str) -> list[PatientCh
     ]
 
 
-def cohort_summary(uow: UnitOfWork, actor: Actor, instrument: str = "fiqr") -> dict[str, Any]:
-    """De-identified cohort results for ``instrument`` in the caller's clinic."""
+def cohort_summary(
+    uow: UnitOfWork,
+    actor: Actor,
+    instrument: str = "fiqr",
+    *,
+    neck_signs_min: int = NECK_SIGNS_MIN,
+) -> dict[str, Any]:
+    """De-identified cohort results for ``instrument`` in the caller's clinic; neck
+    involvement means at least ``neck_signs_min`` signs on the latest neck screen."""
     require_role(actor, Role.ADMIN, Role.CLINICIAN, Role.RESEARCHER, action="see cohort results")
+    problems = []
     if instrument not in instruments():
-        raise ValidationError(
-            "unknown cohort instrument",
-            problems=[Problem("instrument", f"{instrument!r}", ", ".join(instruments()))],
-        )
+        problems.append(Problem("instrument", f"{instrument!r}", ", ".join(instruments())))
+    if neck_signs_min not in NECK_SIGNS_CHOICES:
+        problems.append(Problem("neck_signs", f"{neck_signs_min!r}", "a whole number from 1 to 6"))
+    if problems:
+        raise ValidationError("invalid cohort request", problems=problems)
     if actor.clinic_id is None:
         raise NotFound("clinic None not found")
     definition = get_instrument(instrument)
@@ -99,7 +110,7 @@ def cohort_summary(uow: UnitOfWork, actor: Actor, instrument: str = "fiqr") -> d
         "change": [round(f - b, 3) for b, f in zip(base, follow, strict=True)],
         "mcid": None if threshold is None else {"value": threshold.value, "unit": threshold.unit},
         "responders": _guard(lambda: responder_rates(base, follow, instrument=instrument)),
-        "predictor": _predictor(changes, definition.lower_is_better),
+        "predictor": _predictor(changes, definition.lower_is_better, neck_signs_min),
     }
     audit.record(uow, actor, "read", "cohort", detail={"instrument": instrument, "n": len(base)})
     return body
@@ -112,20 +123,22 @@ def _responded(c: PatientChange, lower_is_better: bool) -> bool | None:
     return 100.0 * gain / abs(c.baseline) >= RESPONSE_PERCENT
 
 
-def _predictor(changes: list[PatientChange], lower_is_better: bool) -> dict[str, Any]:
+def _predictor(
+    changes: list[PatientChange], lower_is_better: bool, signs_min: int
+) -> dict[str, Any]:
     pairs = [
         (r, c.neck_signs)
         for c in changes
         if c.neck_signs is not None and (r := _responded(c, lower_is_better)) is not None
     ]
-    a = sum(1 for r, s in pairs if r and s >= NECK_SIGNS_MIN)
-    b = sum(1 for r, s in pairs if not r and s >= NECK_SIGNS_MIN)
-    c = sum(1 for r, s in pairs if r and s < NECK_SIGNS_MIN)
-    d = sum(1 for r, s in pairs if not r and s < NECK_SIGNS_MIN)
+    a = sum(1 for r, s in pairs if r and s >= signs_min)
+    b = sum(1 for r, s in pairs if not r and s >= signs_min)
+    c = sum(1 for r, s in pairs if r and s < signs_min)
+    d = sum(1 for r, s in pairs if not r and s < signs_min)
     return {
         "n": len(pairs),
         "response_percent": RESPONSE_PERCENT,
-        "neck_signs_min": NECK_SIGNS_MIN,
+        "neck_signs_min": signs_min,
         "table": [a, b, c, d],
         "risk_ratio": (
             _guard(lambda: risk_ratio(a, b, c, d))

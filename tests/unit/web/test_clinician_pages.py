@@ -216,6 +216,8 @@ def test_outcome_and_cohort_pages_render(staff: StaffClient, factory: Any, page_
     client.cookies.clear()
     page_login("res@example.org")
     assert client.get("/cohort").status_code == 200
+    assert "at least 2 sign(s)" in client.get("/cohort?neck_signs=2").text
+    assert client.get("/cohort?neck_signs=9").status_code == 200  # out of range: the default
     assert client.get(f"/patients/{patient.id}").status_code == 403
 
 

@@ -20,16 +20,25 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 @router.get("/cohort")
 def cohort_page(
-    request: Request, uow: UowDep, found: MaybeAuthDep, instrument: str = "fiqr"
+    request: Request,
+    uow: UowDep,
+    found: MaybeAuthDep,
+    instrument: str = "fiqr",
+    neck_signs: str = "",
 ) -> Response:
     who = require(found, Role.CLINICIAN, Role.ADMIN, Role.RESEARCHER)
     choices = cohort.instruments()
     chosen = instrument if instrument in choices else (choices[0] if choices else "fiqr")
-    summary = cohort.cohort_summary(uow, who.actor, chosen)
+    signs = int(neck_signs) if neck_signs.isdigit() else cohort.NECK_SIGNS_MIN
+    if signs not in cohort.NECK_SIGNS_CHOICES:
+        signs = cohort.NECK_SIGNS_MIN
+    summary = cohort.cohort_summary(uow, who.actor, chosen, neck_signs_min=signs)
     context = {
         "summary": summary,
         "choices": choices,
         "chosen": chosen,
+        "sign_choices": list(cohort.NECK_SIGNS_CHOICES),
+        "signs": signs,
         "charts": cohort_charts(summary, translator(request)),
         "predictor": summary["predictor"],
     }
