@@ -7,7 +7,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from atlaxis.storage.base import Base, BigId, utcnow
@@ -47,6 +58,8 @@ class PatientRow(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: raised by every edit of one of the patient's diary entries (the timeline cache key)
+    diary_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class EpisodeRow(Base):

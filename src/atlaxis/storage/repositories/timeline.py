@@ -1,11 +1,12 @@
 """Light rows for a patient's timeline: a few indexed range queries, no ORM objects.
 
 The diary section (hundreds of rows for a year, most of a timeline's cost) is also kept
-encoded in a small in-process cache (:class:`DiaryCache`). Diary entries are append-only
-(no code path edits or deletes one), so the set of a patient's entries in a date range is
-identified by their number and their largest id; every request checks that pair with one
-indexed aggregate query and re-reads the rows only when it changed. A second app server
-with its own cache therefore never serves a stale diary.
+encoded in a small in-process cache (:class:`DiaryCache`). Diary entries are never deleted;
+new ones get larger ids, and every edit (``DiaryRepository.update``) raises the patient's
+``diary_revision`` in the same transaction. So the patient's entries in a date range are
+identified by their number, their largest id and that revision; every request reads the
+three with one indexed aggregate query and re-reads the rows only when they changed. A second
+app server with its own cache therefore never serves a stale diary.
 """
 
 from __future__ import annotations
@@ -26,10 +27,11 @@ from atlaxis.storage.tables import (
     CoTherapyRow,
     DiaryEntryRow,
     EpisodeRow,
+    PatientRow,
     VisitRow,
 )
 
-DiaryKey = tuple[int, date | None, date | None, int, int]
+DiaryKey = tuple[int, date | None, date | None, int, int, int]
 
 
 def _json(text: str | None, empty: Any) -> Any:
@@ -85,17 +87,20 @@ class TimelineRepository(Repository):
     def diary_json(self, patient_id: int, start: date | None, end: date | None) -> bytes:
         """The diary section as a JSON array (the rows of :meth:`diary`), from the cache
         when the patient's entries in that range are unchanged."""
-        t = DiaryEntryRow
-        stmt = select(func.count(), func.max(t.id)).where(t.patient_id == patient_id)
-        count, last = self.session.execute(date_range(stmt, t.local_date, start, end)).one()
-        key: DiaryKey = (patient_id, start, end, int(count or 0), int(last or 0))
+        t, p = DiaryEntryRow, PatientRow
+        revision = select(p.diary_revision).where(p.id == patient_id).scalar_subquery()
+        stmt = select(func.count(), func.max(t.id), revision).where(t.patient_id == patient_id)
+        count, last, rev = self.session.execute(date_range(stmt, t.local_date, start, end)).one()
+        rev = int(rev or 0)
+        key: DiaryKey = (patient_id, start, end, int(count or 0), int(last or 0), rev)
         cached = DIARY_CACHE.get(key)
         if cached is None:
             rows = self.diary(patient_id, start, end)
             cached = orjson.dumps(rows)
-            # keyed by what was read (on PostgreSQL a newer snapshot than the count's)
+            # keyed by what was read (on PostgreSQL a newer snapshot than the count's; rows
+            # at least as new as ``rev`` are never older than what that revision names)
             last = max((int(r["id"]) for r in rows), default=0)
-            DIARY_CACHE.put((patient_id, start, end, len(rows), last), cached)
+            DIARY_CACHE.put((patient_id, start, end, len(rows), last, rev), cached)
         return cached
 
     def diary(self, patient_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
-"""Read one record by id (episodes, consents, diary entries, co-therapies, alerts), and the
-refusal to change a scored assessment.
+"""Read one record by id (episodes, consents, diary entries, co-therapies, alerts), change a
+diary entry, and the refusal to change a scored assessment.
 
 Each route calls one service of :mod:`atlaxis.services.records`, which checks the caller's
 scope (out of scope reads exactly like a missing id) and audits the read.
@@ -7,12 +7,27 @@ scope (out of scope reads exactly like a missing id) and audits the read.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, status
+from pydantic import Field
 
 from atlaxis.services import records
 from atlaxis.services.diary import entry_json
+from atlaxis.services.diary_edit import update_diary_entry
 from atlaxis.web.api.common import ItemId, render
-from atlaxis.web.api.schemas import AlertOut, ConsentOut, CoTherapyOut, DiaryOut, EpisodeOut
+from atlaxis.web.api.schemas import (
+    AlertOut,
+    ConsentOut,
+    CoTherapyOut,
+    Day,
+    DiaryOut,
+    EpisodeOut,
+    In,
+    Text,
+    payload,
+    text,
+)
 from atlaxis.web.deps import ActorDep, UowDep
 
 router = APIRouter()
@@ -43,6 +58,30 @@ def get_consent(actor: ActorDep, uow: UowDep, consent_id: ItemId) -> ConsentOut:
 @router.get("/diary/{entry_id}", response_model=DiaryOut, tags=["care"], summary="One diary entry")
 def get_diary_entry(actor: ActorDep, uow: UowDep, entry_id: ItemId) -> DiaryOut:
     return DiaryOut.model_validate(entry_json(records.get_diary_entry(uow, actor, entry_id)))
+
+
+class DiaryPatch(In):
+    """Fields to change; ``items`` merges into the stored ratings (``null`` removes one).
+    ``null`` for date, items, body_map, note or recalled is refused by the service together
+    with every other bad field (one 422 listing all of them); ``time: null`` clears it."""
+
+    date: Day | None = None
+    time: Annotated[str, Field(pattern=r"^\d\d:\d\d$")] | None = None
+    items: (
+        Annotated[dict[Annotated[Text, text(40, 1)], int | float | None], Field(max_length=40)]
+        | None
+    ) = None
+    body_map: Annotated[list[Annotated[Text, text(40)]], Field(max_length=40)] | None = None
+    note: Annotated[Text, text(2000)] | None = None
+    recalled: bool | None = None
+
+
+@router.patch(
+    "/diary/{entry_id}", response_model=DiaryOut, tags=["care"], summary="Change a diary entry"
+)
+def update_diary(actor: ActorDep, uow: UowDep, entry_id: ItemId, body: DiaryPatch) -> DiaryOut:
+    entry = update_diary_entry(uow, actor, entry_id, payload(body))
+    return DiaryOut.model_validate(entry_json(entry))
 
 
 @router.get(
