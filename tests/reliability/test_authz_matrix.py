@@ -44,6 +44,7 @@ SAMPLE_BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("PATCH", "/api/v1/assessments/{assessment_id}"): {"answers": {"1": 0}},  # always 405
     ("PUT", "/api/v1/assessments/{assessment_id}"): {"answers": {"1": 0}},  # always 405
     ("POST", "/api/v1/patients/{patient_id}/diary"): {"date": "2024-05-01", "items": {"pain": 3}},
+    ("PATCH", "/api/v1/diary/{entry_id}"): {"items": {"pain": 5}, "note": "edited"},
     ("POST", "/api/v1/patients/{patient_id}/visits"): {
         "occurred_at": "2024-05-01T09:00:00Z",
         "technique": "toggle",
