@@ -317,17 +317,16 @@ def _checked(
     return found
 
 
-async def get_authenticated(
-    request: Request,
-    database: DatabaseDep,
-    policy: AuthPolicyDep,
-    csrf: Annotated[str | None, Depends(presented_csrf)],
-) -> auth.Authenticated:
+async def get_authenticated(request: Request) -> auth.Authenticated:
+    """The checked caller. No sub-dependencies (each costs time on every request): the
+    database and policy come from the app, the CSRF token from the request."""
+    csrf = await presented_csrf(request)
     cache = _caller_cache(request)
     if cache is not None:  # a caller seen a moment ago: no thread, no transaction
         found = cache.get(_caller_key(request))
         if found is not None:
             return _checked(request, found, _bearer(request), csrf)
+    database, policy = get_database(request), get_auth_policy(request)
     async with _slots(request):  # a database slot only for the lookup itself
         return await run_in_threadpool(authenticate_request, request, database, policy, csrf)
 
