@@ -21,11 +21,17 @@ from atlaxis.domain import (
     VisitDecision,
 )
 from atlaxis.storage import current_revision
+from atlaxis.storage.migrate import MIGRATIONS
 from atlaxis.storage.repositories.audit import PendingEvent
 
 
 def test_migrated_to_head(db_url: str) -> None:
-    assert current_revision(db_url) == "0002"
+    from atlaxis.storage.migrate import head_revision
+
+    head = head_revision()
+    versions = sorted(p.name[:4] for p in MIGRATIONS.glob("versions/0*.py"))
+    assert head == versions[-1]  # the newest file is the head: no branch left behind
+    assert current_revision(db_url) == head
 
 
 def test_commit_keeps_and_leaving_without_commit_rolls_back(uow_factory, factory) -> None:
