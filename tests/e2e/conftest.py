@@ -192,3 +192,22 @@ def uow(server: Server) -> Iterator[Callable[[], Any]]:
     database = Database(server.database_url)
     yield lambda: database.uow(read_only=True)
     database.dispose()
+
+
+def wait_until(page: Any, expression: str, timeout_s: float = 15.0) -> None:
+    """Poll a JavaScript expression until it is true.
+
+    ``page.wait_for_function`` evaluates its predicate with ``eval`` inside the page, which our
+    Content-Security-Policy (no 'unsafe-eval') refuses; ``page.evaluate`` goes through the
+    DevTools protocol and is not subject to the page's CSP.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if page.evaluate(expression):
+                return
+        except Exception:  # the page may be navigating; try again
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for: {expression}")
+        time.sleep(0.05)

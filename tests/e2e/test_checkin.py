@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from conftest import Server
+from conftest import Server, wait_until
 
 MAX_TAPS = 10
 MAX_PAGE_BYTES = 150_000
@@ -64,7 +64,7 @@ def test_phone_checkin_with_body_map_under_ten_taps(
     assert page.locator('.site.on[data-site="neck"]').count() == 2  # front copy + back
     page.get_by_role("button", name="Save check-in").tap()
     tap_count += 1
-    page.wait_for_function("document.getElementById('today-count').dataset.n >= '1'")
+    wait_until(page, "document.getElementById('today-count').dataset.n >= '1'")
     page.wait_for_timeout(300)
     assert tap_count == 2
     assert len(_entries(uow, login.patient_id)) == before + 2

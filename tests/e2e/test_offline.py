@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from conftest import Server
+from conftest import Server, wait_until
 
 
 def _count(uow: Callable[[], Any], patient_id: int) -> int:
@@ -34,7 +34,7 @@ def test_offline_entry_is_sent_once_when_back_online(
     assert _count(uow, login.patient_id) == before
     phone.set_offline(False)
     page.get_by_text("Saved. Thank you.").first.wait_for()
-    page.wait_for_function("localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
+    wait_until(page, "localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
     assert _count(uow, login.patient_id) == before + 1
     page.reload()  # nothing left to send: still exactly one
     page.wait_for_timeout(500)
@@ -63,7 +63,7 @@ def test_lost_response_is_retried_without_duplicate(
     assert _count(uow, login.patient_id) == before + 1
     page.unroute("**/checkin/entries")
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_function("localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
+    wait_until(page, "localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
     assert len(lost) == 1
     assert _count(uow, login.patient_id) == before + 1
 
@@ -87,7 +87,7 @@ def test_checkin_opens_offline_and_is_forgotten_at_sign_out(
     assert _count(uow, login.patient_id) == before
     phone.set_offline(False)
     page.get_by_text("Saved. Thank you.").first.wait_for()
-    page.wait_for_function("localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
+    wait_until(page, "localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
     page.reload()
     page.wait_for_timeout(300)
     assert _count(uow, login.patient_id) == before + 1  # exactly one entry
@@ -117,8 +117,8 @@ def test_queued_entry_waits_for_its_own_patient(
     page.route("**/checkin/entries", lambda route: route.fulfill(status=503, body="busy"))
     page.locator("#f-pain .scale label").nth(3).tap()
     page.get_by_role("button", name="Save check-in").tap()
-    page.wait_for_function(
-        "JSON.parse(localStorage.getItem('atlaxis.checkin.queue.v1') || '[]').length === 1"
+    wait_until(
+        page, "JSON.parse(localStorage.getItem('atlaxis.checkin.queue.v1') || '[]').length === 1"
     )
     page.unroute("**/checkin/entries")
     page.get_by_role("button", name="Sign out").tap()
@@ -133,6 +133,6 @@ def test_queued_entry_waits_for_its_own_patient(
     page.wait_for_url("**/login*")
     sign_in(page, first)
     page.goto(f"{server.base_url}/checkin")
-    page.wait_for_function("localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
+    wait_until(page, "localStorage.getItem('atlaxis.checkin.queue.v1') === '[]'")
     assert _count(uow, first.patient_id) == counts[0] + 1
     assert _count(uow, second.patient_id) == counts[1]
