@@ -127,8 +127,9 @@ def _print_logins(url: str, result: object) -> None:
 
     assert isinstance(result, DemoResult)
     table = Table(title=f"Demo logins (password for all: {result.logins[0].password})")
-    for column in ("email", "role", "clinic", "patient"):
-        table.add_column(column)
+    table.add_column("email", no_wrap=True, overflow="ignore")  # a login must be copyable whole
+    for column in ("role", "clinic", "patient"):
+        table.add_column(column, no_wrap=True, overflow="ignore")
     staff = [x for x in result.logins if x.role != "patient"]
     patients = [x for x in result.logins if x.role == "patient"][:5]
     for login in staff + patients:
