@@ -120,22 +120,19 @@ def demo_cmd(
 
 
 def _print_logins(url: str, result: object) -> None:
+    """Plain lines, so every login can be copied whole on any terminal width."""
     from rich.console import Console
-    from rich.table import Table
 
     from atlaxis.demo import DemoResult
 
     assert isinstance(result, DemoResult)
-    table = Table(title=f"Demo logins (password for all: {result.logins[0].password})")
-    table.add_column("email", no_wrap=True, overflow="ignore")  # a login must be copyable whole
-    for column in ("role", "clinic", "patient"):
-        table.add_column(column, no_wrap=True, overflow="ignore")
+    console = Console(soft_wrap=True)
+    console.print(f"[bold]Demo logins[/bold] (password for all: {result.logins[0].password})")
     staff = [x for x in result.logins if x.role != "patient"]
     patients = [x for x in result.logins if x.role == "patient"][:5]
     for login in staff + patients:
-        table.add_row(login.email, login.role, login.clinic, str(login.patient_id or ""))
-    console = Console()
-    console.print(table)
+        who = f"patient {login.patient_id}" if login.patient_id else login.role
+        console.print(f"  {login.email}  ({who}, {login.clinic})", highlight=False)
     console.print(
         f"database: {url}  ({result.counts.get('diary_entries', 0)} diary entries, "
         f"{result.counts.get('alerts', 0)} alerts; synthetic data only)"
