@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_000_000, ge=1024, description="Request bodies larger than this are refused (413)."
     )
+    fast_path: bool = Field(
+        default=True,
+        description="Answer the health probe and plain diary check-ins in plain ASGI, without "
+        "FastAPI's routing (same checks and answers; `false` sends every request through FastAPI).",
+    )
     session_idle_minutes: int = Field(
         default=30, ge=1, description="A session ends after this much inactivity."
     )

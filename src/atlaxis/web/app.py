@@ -1,7 +1,9 @@
 """The web application factory. Nothing is built at import: call :func:`create_app`.
 
 Middleware, outermost first: security headers → request log (no PHI) → body-size limit →
-crash barrier (500 problem, nothing leaked) → FastAPI (problem+json handlers) → routes.
+crash barrier (500 problem, nothing leaked) → hot routes (``web.fastpath``: the health probe
+and the diary check-in in plain ASGI; anything else falls through) → FastAPI (problem+json
+handlers) → routes.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from atlaxis.interop.custom_instruments import register_stored_instruments
 from atlaxis.security.headers import SecurityHeadersMiddleware
 from atlaxis.services.auth import AuthPolicy
 from atlaxis.storage import Database
+from atlaxis.web import fastpath
 from atlaxis.web.api import API_PREFIX, build_api_router
 from atlaxis.web.api.openapi import install_openapi
 from atlaxis.web.caller_cache import CallerCache
@@ -76,6 +79,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.include_router(build_api_router())
     _include_pages(app)
     install_openapi(app)
+    if settings.fast_path:  # innermost: the hot routes still pass every middleware below
+        fastpath.install(app)
     app.add_middleware(CrashBarrier)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestLog, route_template=_route_templates(app))
