@@ -139,12 +139,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(url: str, workers: int) -> Iterator[str]:
+def server(url: str, workers: int, *, fast_path: bool = True) -> Iterator[str]:
     port = free_port()
     env = os.environ | {
         "ATLAXIS_ENVIRONMENT": "production",
         "ATLAXIS_SECRET_KEY": secrets.token_urlsafe(48),
         "ATLAXIS_DATABASE_URL": url,
+        "ATLAXIS_FAST_PATH": "true" if fast_path else "false",
     }
     command = [sys.executable, "-m", "atlaxis.cli.main", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--workers", str(workers)]
@@ -272,36 +273,43 @@ def run_httpx(
 
 
 def bench_backend(backend: str, clients: int, seconds: int, workers: int) -> list[Result]:
+    """The default server (fast path on), then the same scenarios through FastAPI alone."""
     driver = run_wrk if shutil.which("wrk") else run_httpx
+    results = []
     with database(backend) as url:
         ids = seed(url)
-        with server(url, workers) as base:
-            phone = {
-                "Authorization": f"Bearer {ids['phone_token']}",
-                "Content-Type": "application/json",
-            }
-            doc = {"Authorization": f"Bearer {ids['doc_token']}"}
-            today = date.today().isoformat()
-            diary_body = (
-                '{"date": "' + today + '", "time": "08:30", "items": {"pain": 6, "fatigue": 7, '
-                '"sleep_quality": 4, "mood": 5}, "body_map": ["neck", "upper_back"], "note": ""}'
-            )
-            floor_url = f"{base}/api/v1/health"
-            diary_url = f"{base}/api/v1/patients/{ids['phone_patient']}/diary"
-            timeline_url = f"{base}/api/v1/patients/{ids['year_patient']}/timeline"
-            driver("warm-up", floor_url, clients, 2, {}, None)
-            driver("warm-up", timeline_url, 4, 2, doc, None)
-            plan = [
-                ("floor (GET /health)", floor_url, clients, {}, None),
-                ("diary POST", diary_url, clients, phone, diary_body),
-                ("timeline GET (1 year)", timeline_url, clients, doc, None),
-                ("timeline GET (1 year)", timeline_url, 1, doc, None),
-            ]
-            results = []
-            for name, url_, n, headers, body in plan:
-                drain(floor_url)
-                results.append(driver(name, url_, n, seconds, headers, body))
-            return results
+        for fast_path in (True, False):
+            with server(url, workers, fast_path=fast_path) as base:
+                phone = {
+                    "Authorization": f"Bearer {ids['phone_token']}",
+                    "Content-Type": "application/json",
+                }
+                doc = {"Authorization": f"Bearer {ids['doc_token']}"}
+                today = date.today().isoformat()
+                diary_body = (
+                    '{"date": "' + today + '", "time": "08:30", "items": {"pain": 6, '
+                    '"fatigue": 7, "sleep_quality": 4, "mood": 5}, "body_map": ["neck", '
+                    '"upper_back"], "note": ""}'
+                )
+                floor_url = f"{base}/api/v1/health"
+                diary_url = f"{base}/api/v1/patients/{ids['phone_patient']}/diary"
+                timeline_url = f"{base}/api/v1/patients/{ids['year_patient']}/timeline"
+                driver("warm-up", floor_url, clients, 2, {}, None)
+                driver("warm-up", timeline_url, 4, 2, doc, None)
+                via = "" if fast_path else ", FastAPI only"
+                plan = [
+                    (f"floor (GET /health{via})", floor_url, clients, {}, None),
+                    (f"diary POST{via}", diary_url, clients, phone, diary_body),
+                ]
+                if fast_path:
+                    plan += [
+                        ("timeline GET (1 year)", timeline_url, clients, doc, None),
+                        ("timeline GET (1 year)", timeline_url, 1, doc, None),
+                    ]
+                for name, url_, n, headers, body in plan:
+                    drain(floor_url)
+                    results.append(driver(name, url_, n, seconds, headers, body))
+    return results
 
 
 def drain(floor_url: str) -> None:
@@ -323,6 +331,8 @@ def table(results: dict[str, list[Result]]) -> str:
     for backend, rows in results.items():
         floor = rows[0].rps
         for r in rows:
+            if r.name.startswith("floor"):
+                floor = r.rps  # each server's own floor
             ratio = f"{r.rps / floor:.0%}" if r.clients == rows[0].clients else "-"
             lines.append(
                 f"| {backend} | {r.name} | {r.clients} | {r.rps:,.0f} | {r.p50_ms:.1f} | "
@@ -345,14 +355,17 @@ def write_docs(text: str) -> None:
 def verdicts(results: dict[str, list[Result]]) -> str:
     """Each target, met or not, computed from this run."""
     lines = []
-    for backend, (floor, diary, timeline, single) in results.items():
+    for backend, (floor, diary, timeline, single, slow_floor, slow_diary) in results.items():
         share = diary.rps / floor.rps
+        slow_share = slow_diary.rps / slow_floor.rps
         lines.append(
             f"- {backend}: diary POST {share:.0%} of the floor (target >= 25%: "
             f"{'met' if share >= 0.25 else 'NOT met'}), p99 {diary.p99_ms:.0f} ms (target < 50: "
             f"{'met' if diary.p99_ms < 50 else 'NOT met'}); timeline p99 {timeline.p99_ms:.0f} ms "
             f"at {timeline.clients} clients and {single.p99_ms:.0f} ms (p50 {single.p50_ms:.0f})"
-            f" at one client (target < 30: {'met' if single.p99_ms < 30 else 'NOT met'})."
+            f" at one client (target < 30: {'met' if single.p99_ms < 30 else 'NOT met'}). "
+            f"Through FastAPI alone: diary POST {slow_diary.rps:,.0f} req/s = {slow_share:.0%} of "
+            f"FastAPI's floor, p99 {slow_diary.p99_ms:.0f} ms."
         )
     return "\n".join(lines)
 
