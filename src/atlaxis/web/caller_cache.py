@@ -9,12 +9,20 @@ kept. Revocation: every write committed through a request's unit of work in this
 cache at once; a revocation made elsewhere (another server process, the CLI) takes effect
 here within :data:`TTL_SECONDS`. Idle and absolute session expiry are likewise enforced to
 within that many seconds.
+
+Requests that miss together (an entry expiring while a phone's queue is flushing, or many
+clients presenting one credential) share one lookup (:meth:`CallerCache.load_once`), so an
+expiry under load costs one read transaction, not one per waiting request.
 """
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import threading
 import time
+import weakref
+from collections.abc import Awaitable, Callable
 
 from atlaxis.services.auth import Authenticated
 
@@ -33,6 +41,9 @@ class CallerCache:
         self._lock = threading.Lock()
         #: bumped by :meth:`clear`; a lookup begun before a clear is not kept
         self.generation = 0
+        self._inflight: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[CallerKey, asyncio.Task[Authenticated | None]]
+        ] = weakref.WeakKeyDictionary()
 
     def get(self, key: CallerKey) -> Authenticated | None:
         entry = self._entries.get(key)
@@ -56,3 +67,43 @@ class CallerCache:
         with self._lock:
             self._entries = {}
             self.generation += 1
+
+    async def load_once(
+        self, key: CallerKey, load: Callable[[], Awaitable[Authenticated | None]]
+    ) -> Authenticated | None:
+        """The caller for ``key``: ``load()`` run once for every request that asks while it
+        runs (in a task of its own, so a client hanging up does not cancel it for the
+        others). A found caller is kept; only the first asker is told to refresh the
+        credential's last-seen time."""
+        loop = asyncio.get_running_loop()
+        inflight = self._inflight.setdefault(loop, {})
+        task = inflight.get(key)
+        first = task is None
+        if task is None:
+            task = loop.create_task(_call(load))
+            inflight[key] = task
+            task.add_done_callback(self._landed(key, inflight, self.generation))
+        found = await asyncio.shield(task)
+        if found is not None and not first:
+            found = dataclasses.replace(found, touch_needed=False)
+        return found
+
+    def _landed(
+        self,
+        key: CallerKey,
+        inflight: dict[CallerKey, asyncio.Task[Authenticated | None]],
+        generation: int,
+    ) -> Callable[[asyncio.Task[Authenticated | None]], None]:
+        def done(task: asyncio.Task[Authenticated | None]) -> None:
+            inflight.pop(key, None)
+            if task.cancelled() or task.exception() is not None:
+                return
+            found = task.result()
+            if found is not None:
+                self.put(key, dataclasses.replace(found, touch_needed=False), generation)
+
+        return done
+
+
+async def _call(load: Callable[[], Awaitable[Authenticated | None]]) -> Authenticated | None:
+    return await load()

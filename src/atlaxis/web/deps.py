@@ -31,7 +31,7 @@ from atlaxis.security.sessions import COOKIE_NAME
 from atlaxis.services import auth
 from atlaxis.storage import Database, UnitOfWork
 from atlaxis.storage.repositories.audit import PendingEvent
-from atlaxis.web.caller_cache import CallerCache, CallerKey
+from atlaxis.web.caller_cache import CallerCache
 from atlaxis.web.group_commit import GroupCommitter
 
 T = TypeVar("T")
@@ -276,10 +276,6 @@ def _caller_cache(request: Request) -> CallerCache | None:
     return getattr(request.app.state, "caller_cache", None)
 
 
-def _caller_key(request: Request) -> CallerKey:
-    return (_bearer(request) or "", request.cookies.get(COOKIE_NAME, ""), client_ip(request) or "")
-
-
 def authenticate_request(
     request: Request, database: Database, policy: auth.AuthPolicy, csrf: str | None
 ) -> auth.Authenticated:
@@ -321,14 +317,30 @@ async def get_authenticated(request: Request) -> auth.Authenticated:
     """The checked caller. No sub-dependencies (each costs time on every request): the
     database and policy come from the app, the CSRF token from the request."""
     csrf = await presented_csrf(request)
-    cache = _caller_cache(request)
-    if cache is not None:  # a caller seen a moment ago: no thread, no transaction
-        found = cache.get(_caller_key(request))
-        if found is not None:
-            return _checked(request, found, _bearer(request), csrf)
+    found = await caller_of(request)
+    return _checked(request, found, _bearer(request), csrf)
+
+
+async def caller_of(request: Request) -> auth.Authenticated | None:
+    """Who presents the request's bearer token or session cookie (unchecked; None when
+    nobody). From the caller cache when seen a moment ago (no thread, no transaction);
+    otherwise looked up in a short read transaction, once for all the requests presenting
+    the same credential meanwhile (see ``web.caller_cache``)."""
+    bearer = _bearer(request)
+    cookie = request.cookies.get(COOKIE_NAME, "")
+    ip = client_ip(request)
     database, policy = get_database(request), get_auth_policy(request)
-    async with _slots(request):  # a database slot only for the lookup itself
-        return await run_in_threadpool(authenticate_request, request, database, policy, csrf)
+
+    async def lookup() -> auth.Authenticated | None:
+        async with _slots(request):  # a database slot only for the lookup itself
+            return await run_in_threadpool(_resolve, database, policy, bearer, cookie, ip)
+
+    cache = _caller_cache(request)
+    if cache is None:
+        return await lookup()
+    key = (bearer or "", cookie, ip or "")
+    found = cache.get(key)
+    return found if found is not None else await cache.load_once(key, lookup)
 
 
 def _check_scope(found: auth.Authenticated, method: str) -> None:

@@ -8,7 +8,7 @@ inside the app's own middleware (security headers, request log, body-size limit,
 barrier: all still apply) and answers these two directly.
 
 It handles only the plain case and hands everything else to FastAPI unchanged (the body is
-replayed): a caller not in the caller cache, a body that does not parse or validate, any
+replayed): a request without a known caller, a body that does not parse or validate, any
 header or path it does not expect. So FastAPI's route stays the one definition of the API
 (OpenAPI, error documents, the slow path) and the fast path can only ever do what that route
 does, with the same service functions: scope checks, idempotency, scoring, audit and the
@@ -117,15 +117,14 @@ class HotRoutes:
 
 
 async def _check_diary(request: Request, body: bytes, patient_id: int) -> diary.DiaryRequest:
-    """The entry prepared for the caller (known from the caller cache only), checked and
-    scored; or _FallThrough."""
+    """The entry prepared for the caller, checked and scored; or _FallThrough."""
     cache = deps._caller_cache(request)
     content_type = request.headers.get("content-type", "")
     if cache is None or content_type.split(";")[0].strip().lower() != "application/json":
         raise _FallThrough
-    found = cache.get(deps._caller_key(request))  # AuthenticationRequired for a bad header
+    found = await deps.caller_of(request)  # AuthenticationRequired for a malformed header
     if found is None:
-        raise _FallThrough
+        raise _FallThrough  # FastAPI says why
     found = deps._checked(request, found, deps._bearer(request), await deps.presented_csrf(request))
     keys = request.headers.getlist("idempotency-key")
     if len(keys) > 1:
