@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -22,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, MappedColumn, mapped_column
 
 from atlaxis.storage.base import Base, BigId, utcnow
+from atlaxis.storage.triggers import listen as listen_for_triggers
 
 _PATIENT_FK = "patients.id"
 
@@ -58,8 +60,11 @@ class PatientRow(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: raised by every edit of one of the patient's diary entries (the timeline cache key)
+    #: raised by every edit of one of the patient's diary entries (migration 0003; the
+    #: timeline no longer reads it: ``timeline_version`` covers every change)
     diary_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: raised by the database itself on every write to a timeline table (storage.triggers)
+    timeline_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class EpisodeRow(Base):
@@ -223,3 +228,6 @@ class AssignmentDraftRow(Base):
     )
     answers: Mapped[dict[str, Any]] = mapped_column(JSON)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+listen_for_triggers(Base.metadata)  # create_all makes the timeline triggers too

@@ -27,5 +27,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("patients") as batch:
-        batch.drop_column("diary_revision")
+    # in place (SQLite >= 3.35): batch mode would rebuild ``patients``, and dropping the old
+    # table with foreign keys on deletes every patient-owned row (ON DELETE CASCADE)
+    op.drop_column("patients", "diary_revision")
