@@ -64,6 +64,30 @@ def patient_scope(
 
     Costs at most one indexed query (none for a patient acting on their own record).
     """
+    own = _role_scope(actor, patient_id, entity, access)
+    if own is not None:
+        return own
+    return _clinic_scope(actor, patient_id, uow.patients.clinic_of(patient_id))
+
+
+def patient_scope_known(
+    actor: Actor,
+    patient_id: int,
+    clinic_id: int | None,
+    *,
+    entity: str = "patient",
+    access: Access = "read",
+) -> int:
+    """:func:`patient_scope` with the patient's clinic already read by the caller (``None``:
+    no such patient), for a service that reads it together with other columns. Unlike
+    :func:`patient_scope`, a patient's own record must exist."""
+    _role_scope(actor, patient_id, entity, access)
+    return _clinic_scope(actor, patient_id, clinic_id)
+
+
+def _role_scope(actor: Actor, patient_id: int, entity: str, access: Access) -> int | None:
+    """The role's rules; the clinic when they settle the question (a patient acting on their
+    own record, with a clinic), else None (the patient's clinic decides)."""
     if actor.role is Role.RESEARCHER:
         raise PermissionDenied("researchers see de-identified cohort views only")
     if actor.role is Role.PATIENT:
@@ -71,9 +95,11 @@ def patient_scope(
             raise not_found("patient", patient_id)
         if access not in PATIENT_MAY.get(entity, frozenset()):
             raise PermissionDenied(f"a patient may not {access} {entity} records")
-        if actor.clinic_id is not None:
-            return actor.clinic_id
-    clinic_id = uow.patients.clinic_of(patient_id)
+        return actor.clinic_id
+    return None
+
+
+def _clinic_scope(actor: Actor, patient_id: int, clinic_id: int | None) -> int:
     if clinic_id is None or (actor.clinic_id is not None and clinic_id != actor.clinic_id):
         raise not_found("patient", patient_id)
     return clinic_id

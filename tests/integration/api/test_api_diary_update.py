@@ -108,7 +108,7 @@ def test_unknown_field_refused(client: TestClient, world: dict[str, Any]) -> Non
 
 def test_cached_timeline_shows_edited_value(client: TestClient, world: dict[str, Any]) -> None:
     timeline = f"/api/v1/patients/{world['patient_id']}/timeline"
-    for _ in range(2):  # the second read comes from the diary cache
+    for _ in range(2):  # the second read comes from the timeline cache
         seen = client.get(timeline, headers=world["doc"]).json()["diary"]
         assert [d["items"]["pain"] for d in seen] == [6]
     assert client.patch(world["url"], json={"items": {"pain": 2}}, headers=world["me"]).is_success

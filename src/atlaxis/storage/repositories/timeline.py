@@ -1,24 +1,20 @@
 """Light rows for a patient's timeline: a few indexed range queries, no ORM objects.
 
-The diary section (hundreds of rows for a year, most of a timeline's cost) is also kept
-encoded in a small in-process cache (:class:`DiaryCache`). Diary entries are never deleted;
-new ones get larger ids, and every edit (``DiaryRepository.update``) raises the patient's
-``diary_revision`` in the same transaction. So the patient's entries in a date range are
-identified by their number, their largest id and that revision; every request reads the
-three with one indexed aggregate query and re-reads the rows only when they changed. A second
-app server with its own cache therefore never serves a stale diary.
+:meth:`TimelineRepository.stamp` reads what identifies the timeline's current content in one
+primary-key lookup: the patient's clinic (for the scope check), ``timeline_version`` (raised
+by the database on every write to a timeline table: ``storage.triggers``) and the row's
+``created_at`` (a patient id reused after a reset is another patient). The whole-response
+cache and the ETag of ``GET /patients/{id}/timeline`` are keyed on it.
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, select
 
 from atlaxis.storage.repositories.base import Repository, date_range
 from atlaxis.storage.tables import (
@@ -31,7 +27,11 @@ from atlaxis.storage.tables import (
     VisitRow,
 )
 
-DiaryKey = tuple[int, date | None, date | None, int, int, int]
+
+class TimelineStamp(NamedTuple):
+    clinic_id: int
+    version: int
+    created: str  # the patient row's created_at as stored (opaque)
 
 
 def _json(text: str | None, empty: Any) -> Any:
@@ -45,63 +45,17 @@ def _json(text: str | None, empty: Any) -> Any:
     return empty if value is None else value
 
 
-class DiaryCache:
-    """A bounded LRU of encoded diary sections (JSON arrays), safe across threads."""
-
-    def __init__(self, max_bytes: int = 64 * 2**20, max_entry: int = 4 * 2**20) -> None:
-        self.max_bytes = max_bytes
-        self.max_entry = max_entry
-        self._entries: OrderedDict[DiaryKey, bytes] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: DiaryKey) -> bytes | None:
-        with self._lock:
-            value = self._entries.get(key)
-            if value is not None:
-                self._entries.move_to_end(key)
-            return value
-
-    def put(self, key: DiaryKey, value: bytes) -> None:
-        if len(value) > self.max_entry:
-            return
-        with self._lock:
-            old = self._entries.pop(key, None)
-            self._bytes += len(value) - (0 if old is None else len(old))
-            self._entries[key] = value
-            while self._bytes > self.max_bytes and self._entries:
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= len(dropped)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._bytes = 0
-
-
-#: the process's cache (empty until the first timeline is read)
-DIARY_CACHE = DiaryCache()
-
-
 class TimelineRepository(Repository):
-    def diary_json(self, patient_id: int, start: date | None, end: date | None) -> bytes:
-        """The diary section as a JSON array (the rows of :meth:`diary`), from the cache
-        when the patient's entries in that range are unchanged."""
-        t, p = DiaryEntryRow, PatientRow
-        revision = select(p.diary_revision).where(p.id == patient_id).scalar_subquery()
-        stmt = select(func.count(), func.max(t.id), revision).where(t.patient_id == patient_id)
-        count, last, rev = self.session.execute(date_range(stmt, t.local_date, start, end)).one()
-        rev = int(rev or 0)
-        key: DiaryKey = (patient_id, start, end, int(count or 0), int(last or 0), rev)
-        cached = DIARY_CACHE.get(key)
-        if cached is None:
-            rows = self.diary(patient_id, start, end)
-            cached = orjson.dumps(rows)
-            # keyed by what was read (on PostgreSQL a newer snapshot than the count's; rows
-            # at least as new as ``rev`` are never older than what that revision names)
-            last = max((int(r["id"]) for r in rows), default=0)
-            DIARY_CACHE.put((patient_id, start, end, len(rows), last, rev), cached)
-        return cached
+    def stamp(self, patient_id: int) -> TimelineStamp | None:
+        """The patient's clinic, timeline version and creation time; None if no such
+        patient. Read it before the sections: rows read later in the same transaction are
+        never older than the version says (see ``services.timeline``)."""
+        p = PatientRow
+        stmt = select(p.clinic_id, p.timeline_version, cast(p.created_at, Text))
+        row = self.session.execute(stmt.where(p.id == patient_id)).first()
+        if row is None:
+            return None
+        return TimelineStamp(int(row[0]), int(row[1]), str(row[2]))
 
     def diary(self, patient_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
         """Diary rows with their JSON and dates read as text and parsed in one pass (a year of

@@ -45,11 +45,6 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value, default=_default, option=_OPTIONS)
 
 
-def with_fragment(head: dict[str, Any], name: str, encoded: bytes) -> bytes:
-    """``head`` encoded, plus the member ``name`` whose value is already-encoded JSON."""
-    return orjson.dumps({**head, name: orjson.Fragment(encoded)}, default=_default, option=_OPTIONS)
-
-
 def json_response(
     value: Any, status_code: int = 200, headers: dict[str, str] | None = None
 ) -> Response:

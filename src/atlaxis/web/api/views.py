@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from atlaxis.services import outcomes, timeline
+from atlaxis.services.response_cache import VersionedCache
 from atlaxis.storage import UnitOfWork
 from atlaxis.web.api.common import ListDep, PatientId
-from atlaxis.web.api.render import json_response, with_fragment
+from atlaxis.web.api.render import dumps, json_response
 from atlaxis.web.deps import ActorDep, UowDep, read_once
 
 router = APIRouter(tags=["views"])
@@ -32,21 +33,77 @@ class TimelineOut(BaseModel):
     alerts: list[dict[str, Any]] | None = Field(default=None)
 
 
+IfNoneMatch = Annotated[
+    str | None,
+    Header(
+        description="the ETag of a timeline the client holds: 304 (no body) while it is "
+        "still current"
+    ),
+]
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {
+        "description": "Not Modified: the `If-None-Match` ETag names the current timeline "
+        "(no body; the read is still audited)"
+    }
+}
+
+
+def timeline_cache(app: FastAPI) -> timeline.TimelineCache:
+    """The app's whole-response timeline cache, made on first use (on the event loop)."""
+    cache: timeline.TimelineCache | None = getattr(app.state, "timeline_cache", None)
+    if cache is None:
+        cache = VersionedCache()
+        app.state.timeline_cache = cache
+    return cache
+
+
+def etag_matches(header: str | None, etag: str) -> bool:
+    """``If-None-Match`` (a list of entity tags, or ``*``) names ``etag`` (weak comparison,
+    RFC 9110 §13.1.2)."""
+    if not header:
+        return False
+    for part in header.split(","):
+        candidate = part.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == etag:
+            return True
+    return False
+
+
 @router.get(
     "/patients/{patient_id}/timeline",
     response_model=TimelineOut,
+    responses=NOT_MODIFIED,
     summary="Diary, scores, visits, co-therapies and episodes on one time axis",
+    description="Sent with an `ETag` that changes whenever the timeline's content does (any "
+    "write to the patient's record, from any server); send it back in `If-None-Match` to get "
+    "304 while it is current. `Cache-Control: no-store` like every API response.",
 )
 async def get_timeline(
-    actor: ActorDep, request: Request, patient_id: PatientId, page: ListDep
+    actor: ActorDep,
+    request: Request,
+    patient_id: PatientId,
+    page: ListDep,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
-    def read(uow: UnitOfWork) -> bytes:
-        head, diary = timeline.patient_timeline_parts(
-            uow, actor, patient_id, start=page.start, end=page.end
-        )
-        return with_fragment(head, "diary", diary)
+    cache = timeline_cache(request.app)
 
-    return Response(await read_once(request, read), media_type="application/json")
+    def read(uow: UnitOfWork) -> timeline.TimelineJson:
+        return timeline.timeline_json(
+            uow,
+            actor,
+            patient_id,
+            page.start,
+            page.end,
+            cache=cache,
+            encode=dumps,
+            current=lambda tag: etag_matches(if_none_match, f'"{tag}"'),
+        )
+
+    found = await read_once(request, read)
+    headers = {"ETag": f'"{found.tag}"'}
+    if found.body is None:
+        return Response(status_code=304, headers=headers)
+    return Response(found.body, media_type="application/json", headers=headers)
 
 
 class OutcomesOut(BaseModel):
