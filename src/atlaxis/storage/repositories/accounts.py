@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, tuple_, update
+from sqlalchemy import delete, func, insert, select, update
 
 from atlaxis.domain import Role, User
 from atlaxis.domain.accounts import ApiToken, Credentials, StoredResponse, WebSession
@@ -252,11 +252,17 @@ class IdempotencyRepository(Repository):
         if not pairs:
             return {}
         t = IdempotencyKeyRow
+        wanted = set(pairs)
         stmt = select(t.user_id, t.key, t.request_hash, t.response_status, t.response_body)
-        stmt = stmt.where(tuple_(t.user_id, t.key).in_(pairs))
+        # two plain IN lists (the unique (user_id, key) index serves them on every backend;
+        # a row-value IN list is a filter over a scan on PostgreSQL), then the exact pairs
+        users = sorted({user for user, _ in wanted})
+        keys = sorted({key for _, key in wanted})
+        stmt = stmt.where(t.user_id.in_(users), t.key.in_(keys))
         return {
             (row[0], row[1]): StoredResponse(row[2], row[3], dict(row[4]))
             for row in self.session.execute(stmt)
+            if (row[0], row[1]) in wanted
         }
 
     def add_many(self, rows: list[tuple[int, str, int | None, StoredResponse]]) -> None:
@@ -274,7 +280,7 @@ class IdempotencyRepository(Repository):
             }
             for user_id, key, patient_id, response in rows
         ]
-        self.session.execute(insert(IdempotencyKeyRow), values)
+        self.session.execute(insert(IdempotencyKeyRow.__table__), values)  # type: ignore[arg-type]
 
     def delete_before(self, before: datetime) -> None:
         stmt = delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < before)

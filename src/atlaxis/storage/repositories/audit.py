@@ -70,7 +70,9 @@ class AuditRepository(Repository):
             digest = event.computed_hash()
             written.append(_with_hash(event, digest))
             prev_hash = digest
-        self.session.execute(insert(AuditEventRow), [_row_values(e) for e in written])
+        # a Core insert of the table: no ORM bulk machinery on this every-request path
+        rows = [_row_values(e) for e in written]
+        self.session.execute(insert(AuditEventRow.__table__), rows)  # type: ignore[arg-type]
         stmt = update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
         self.session.execute(stmt.values(last_seq=seq, last_hash=prev_hash))
         self.pending.clear()

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from atlaxis.domain import Alert, Assessment, CoTherapy, DiaryEntry, Visit
 from atlaxis.storage import mapping
@@ -100,12 +100,18 @@ class DiaryRepository(Repository):
         return replace(entry, id=row.id, created_at=row.created_at)
 
     def add_many(self, entries: list[DiaryEntry]) -> list[DiaryEntry]:
-        """Insert several entries with one statement (ids returned in order); no ORM objects."""
+        """Insert several entries with one statement; no ORM objects.
+
+        The ids are taken first (:meth:`_next_ids`) and inserted explicitly: an INSERT …
+        RETURNING whose rows must come back in parameter order runs one statement per row
+        on SQLite, which made this the costliest step of a diary batch."""
         if not entries:
             return []
         now = datetime.now(UTC)
+        ids = self._next_ids(len(entries))
         values = [
             {
+                "id": i,
                 "patient_id": e.patient_id,
                 "local_date": e.local_date,
                 "local_time": mapping.format_time(e.local_time),
@@ -116,11 +122,23 @@ class DiaryRepository(Repository):
                 "entered_by": e.entered_by,
                 "created_at": now,
             }
-            for e in entries
+            for e, i in zip(entries, ids, strict=True)
         ]
-        stmt = insert(DiaryEntryRow).returning(DiaryEntryRow.id, sort_by_parameter_order=True)
-        ids = self.session.execute(stmt, values).scalars().all()
+        self.session.execute(insert(DiaryEntryRow.__table__), values)  # type: ignore[arg-type]
         return [replace(e, id=i, created_at=now) for e, i in zip(entries, ids, strict=True)]
+
+    def _next_ids(self, count: int) -> list[int]:
+        """``count`` unused ids. PostgreSQL: from the table's own sequence (as a default id
+        would be). SQLite: after the largest id, which is what SQLite itself assigns; safe
+        because a writing transaction holds the write lock from its start (``BEGIN
+        IMMEDIATE``, see ``storage.engine``) and diary entries are never deleted."""
+        t = DiaryEntryRow
+        if self.session.get_bind().dialect.name == "postgresql":
+            sequence = func.pg_get_serial_sequence(t.__tablename__, "id")
+            rows = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
+            return [int(i) for i in self.session.scalars(rows)]
+        top = int(self.session.scalar(select(func.max(t.id))) or 0)
+        return list(range(top + 1, top + 1 + count))
 
     def get(self, entry_id: int) -> DiaryEntry | None:
         row = self.session.get(DiaryEntryRow, entry_id)
