@@ -1,18 +1,21 @@
-"""Plain-ASGI handlers for the hottest requests: the health probe and a patient's check-in.
+"""Plain-ASGI handlers for the hottest requests: the health probe, a patient's check-in and
+the whole timeline of a patient.
 
 A check-in (``POST /api/v1/patients/{id}/diary``) is the one write every patient makes every
-day, often from a phone on a poor connection, and the health probe is polled by every load
-balancer. Through FastAPI each pays for route matching over every route of the app and for
-dependency resolution, several times the work of the check-in itself. :class:`HotRoutes` sits
-inside the app's own middleware (security headers, request log, body-size limit, crash
-barrier: all still apply) and answers these two directly.
+day, often from a phone on a poor connection; the timeline (``GET …/timeline``) is what a
+clinician opens for every patient; the health probe is polled by every load balancer. Through
+FastAPI each pays for route matching over every route of the app and for dependency
+resolution, several times the work of a check-in or of a cached timeline itself.
+:class:`HotRoutes` sits inside the app's own middleware (security headers, request log,
+body-size limit, crash barrier: all still apply) and answers these directly.
 
 It handles only the plain case and hands everything else to FastAPI unchanged (the body is
 replayed): a request without a known caller, a body that does not parse or validate, any
 header or path it does not expect. So FastAPI's route stays the one definition of the API
 (OpenAPI, error documents, the slow path) and the fast path can only ever do what that route
 does, with the same service functions: scope checks, idempotency, scoring, audit and the
-group commit are :mod:`atlaxis.services.diary` and :mod:`atlaxis.web.group_commit`, as before.
+group commit are :mod:`atlaxis.services.diary` and :mod:`atlaxis.web.group_commit`; the
+timeline is :func:`atlaxis.web.api.views.read_timeline` (cache, ETag, audit), as before.
 Errors found once the write was handed over are rendered by :mod:`atlaxis.web.problems`.
 """
 
@@ -38,11 +41,14 @@ from atlaxis.web.api import API_PREFIX
 from atlaxis.web.api.common import MAX_ID
 from atlaxis.web.api.render import dumps
 from atlaxis.web.api.schemas import DiaryIn, Text, payload
+from atlaxis.web.api.views import read_timeline
 from atlaxis.web.problems import problem_response
 
 HEALTH_PATH = f"{API_PREFIX}/health"
 HEALTH_BODY = b'{"status":"ok"}'
 DIARY_TEMPLATE = f"{API_PREFIX}/patients/{{patient_id}}/diary"
+_TIMELINE_PATH = re.compile(rf"^{re.escape(API_PREFIX)}/patients/([1-9][0-9]{{0,15}})/timeline$")
+TIMELINE_TEMPLATE = f"{API_PREFIX}/patients/{{patient_id}}/timeline"
 _DIARY_PATH = re.compile(rf"^{re.escape(API_PREFIX)}/patients/([1-9][0-9]{{0,15}})/diary$")
 _JSON_HEADERS = [(b"content-type", b"application/json")]
 
@@ -73,6 +79,11 @@ class HotRoutes:
                 match = _DIARY_PATH.match(path)
                 if match is not None and int(match.group(1)) <= MAX_ID:
                     await self._diary(scope, receive, send, int(match.group(1)))
+                    return
+            elif method == "GET" and not scope.get("query_string"):
+                match = _TIMELINE_PATH.match(path)
+                if match is not None and int(match.group(1)) <= MAX_ID:
+                    await self._timeline(scope, receive, send, int(match.group(1)))
                     return
         await self.app(scope, receive, send)
 
@@ -114,6 +125,31 @@ class HotRoutes:
             return
         headers = [(b"idempotent-replayed", b"true")] if written.replayed else []
         await _send_json(send, written.status, dumps(written.body), headers)
+
+    async def _timeline(self, scope: Scope, receive: Receive, send: Send, patient_id: int) -> None:
+        """The whole timeline (no query: no date range) for a known caller."""
+        request = Request(scope)
+        tags = request.headers.getlist("if-none-match")
+        try:
+            found = None if len(tags) > 1 else await deps.caller_of(request)
+            if found is None:
+                raise _FallThrough
+            actor = deps._checked(request, found, deps._bearer(request), None).actor
+            scope["route"] = self._route("GET", TIMELINE_TEMPLATE)
+            tag = tags[0] if tags else None
+            answer = await read_timeline(request, actor, patient_id, None, None, tag)
+        except _FallThrough:
+            await self.app(scope, receive, send)
+            return
+        except AtlaxisError as error:
+            await problem_response(error, request)(scope, receive, send)
+            return
+        etag = (b"etag", f'"{answer.tag}"'.encode())
+        if answer.body is None:
+            await send({"type": "http.response.start", "status": 304, "headers": [etag]})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await _send_json(send, 200, answer.body, [etag])
 
 
 async def _check_diary(request: Request, body: bytes, patient_id: int) -> diary.DiaryRequest:

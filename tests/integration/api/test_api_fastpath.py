@@ -47,7 +47,9 @@ def _script(client: TestClient, factory: Any, tag: str) -> tuple[list[Any], dict
     factory.user(Role.PATIENT, home, patient=patient, email=f"p-{tag}@x.org")
     factory.user(Role.CLINICIAN, away, email=f"d-{tag}@x.org")
     factory.user(Role.RESEARCHER, home, email=f"r-{tag}@x.org")
+    factory.user(Role.CLINICIAN, home, email=f"h-{tag}@x.org")
     mine = {"Authorization": f"Bearer {_sign_in(client, f'p-{tag}@x.org')}"}
+    home_doc = {"Authorization": f"Bearer {_sign_in(client, f'h-{tag}@x.org')}"}
     away_doc = {"Authorization": f"Bearer {_sign_in(client, f'd-{tag}@x.org')}"}
     researcher = {"Authorization": f"Bearer {_sign_in(client, f'r-{tag}@x.org')}"}
     url = f"/api/v1/patients/{patient.id}/diary"
@@ -78,13 +80,35 @@ def _script(client: TestClient, factory: Any, tag: str) -> tuple[list[Any], dict
         ("POST", "/api/v1/patients/9007199254740993/diary", mine, entry),
         ("GET", "/api/v1/health", {}, None),
     ]
+    timeline = f"/api/v1/patients/{patient.id}/timeline"
+    steps += [
+        ("GET", timeline, home_doc, None),  # resolves the caller
+        ("GET", timeline, home_doc, None),  # with alerts (staff)
+        ("GET", timeline, home_doc | {"If-None-Match": "ETAG"}, None),  # 304
+        ("GET", timeline, home_doc | {"If-None-Match": 'W/"nope", ETAG'}, None),  # 304
+        ("GET", timeline, home_doc | {"If-None-Match": '"nope"'}, None),
+        ("GET", timeline, mine, None),  # the patient's own (no alerts)
+        ("GET", timeline, mine | {"If-None-Match": "ETAG"}, None),  # staff's tag: 200
+        ("GET", f"/api/v1/patients/{other.id}/timeline", mine, None),
+        ("GET", timeline, away_doc, None),
+        ("GET", timeline, researcher, None),
+        ("GET", timeline, {}, None),
+        ("GET", timeline, {"Authorization": "Bearer nope"}, None),
+        ("GET", timeline + "?start=2024-05-01", home_doc, None),
+        ("GET", timeline + "?start=2024-05-02&end=2024-05-01", home_doc, None),
+    ]
     transcript = []
+    etag = ""
     for method, path, headers, body in steps:
+        headers = {k: v.replace("ETAG", etag) for k, v in headers.items()}
         if isinstance(body, bytes):
             response = client.request(method, path, headers=headers, content=body)
         else:
             response = client.request(method, path, headers=headers, json=body)
+        if path == timeline and headers == home_doc:
+            etag = response.headers["etag"]
         kept = {k: response.headers.get(k) for k in KEPT_HEADERS}
+        kept["etag"] = "present" if response.headers.get("etag") else None
         transcript.append((method, response.status_code, kept, response.text))
     names = {str(patient.id): "PATIENT", str(other.id): "OTHER"}
     return transcript, names
@@ -107,6 +131,14 @@ def test_fast_path_answers_as_fastapi_does(
         return prepared
 
     monkeypatch.setattr(fastpath, "_check_diary", counting)
+    timelines: list[int] = []
+    read_timeline = fastpath.read_timeline
+
+    async def counting_timeline(*args: Any) -> Any:
+        timelines.append(1)
+        return await read_timeline(*args)
+
+    monkeypatch.setattr(fastpath, "read_timeline", counting_timeline)
     runs = []
     for tag, fast in (("slow", False), ("fast", True)):
         before = len(_audit(database))
@@ -119,9 +151,15 @@ def test_fast_path_answers_as_fastapi_does(
         assert fast_step == slow_step
     assert fast_events == slow_events
     # the plain check-ins after the first were answered by the fast path
-    assert len(answered) >= 4
+    assert len(answered) >= 4 and len(timelines) >= 9
     statuses = [s for _, s, _, _ in fast]
-    assert statuses[:4] == [201, 201, 201, 409] and statuses[-1] == 200
+    assert statuses[:4] == [201, 201, 201, 409]
+    assert statuses[-14:-9] == [200, 200, 304, 304, 200] and statuses[-8] == 200
+    assert timeline_reads(fast_events) == timeline_reads(slow_events) == 8  # 304s too
+
+
+def timeline_reads(events: list[tuple[str, str]]) -> int:
+    return events.count(("read", "timeline"))
 
 
 def test_health_is_the_same_body_either_way(make_app: Callable[..., FastAPI]) -> None:

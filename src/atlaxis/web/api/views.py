@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from atlaxis.domain import Actor
 from atlaxis.services import outcomes, timeline
 from atlaxis.services.response_cache import VersionedCache
 from atlaxis.storage import UnitOfWork
@@ -85,6 +86,23 @@ async def get_timeline(
     page: ListDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
+    found = await read_timeline(request, actor, patient_id, page.start, page.end, if_none_match)
+    headers = {"ETag": f'"{found.tag}"'}
+    if found.body is None:
+        return Response(status_code=304, headers=headers)
+    return Response(found.body, media_type="application/json", headers=headers)
+
+
+async def read_timeline(
+    request: Request,
+    actor: Actor,
+    patient_id: int,
+    start: date | None,
+    end: date | None,
+    if_none_match: str | None,
+) -> timeline.TimelineJson:
+    """The timeline as the route answers it (also used by ``web.fastpath``): the encoded
+    body from the app's cache while current, none when ``If-None-Match`` names it."""
     cache = timeline_cache(request.app)
 
     def read(uow: UnitOfWork) -> timeline.TimelineJson:
@@ -92,18 +110,14 @@ async def get_timeline(
             uow,
             actor,
             patient_id,
-            page.start,
-            page.end,
+            start,
+            end,
             cache=cache,
             encode=dumps,
             current=lambda tag: etag_matches(if_none_match, f'"{tag}"'),
         )
 
-    found = await read_once(request, read)
-    headers = {"ETag": f'"{found.tag}"'}
-    if found.body is None:
-        return Response(status_code=304, headers=headers)
-    return Response(found.body, media_type="application/json", headers=headers)
+    return await read_once(request, read)
 
 
 class OutcomesOut(BaseModel):
