@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 
 from atlaxis.domain import Role, User
 from atlaxis.domain.accounts import ApiToken, Credentials, StoredResponse, WebSession
@@ -248,20 +249,30 @@ class IdempotencyRepository(Repository):
         )
 
     def get_many(self, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], StoredResponse]:
-        """The stored responses of several (user id, key) pairs, in one query."""
+        """The stored responses of several (user id, key) pairs, in one query.
+
+        Each pair is looked up by both columns of the unique (user_id, key) index, whatever
+        the table's statistics say: on PostgreSQL a list of pairs joined laterally to an
+        equality lookup (with IN lists and stale statistics, as after a burst of new keys,
+        the planner filtered every key of the user instead: the lookup grew with the
+        user's history); on SQLite IN lists, which its planner serves from that index."""
         if not pairs:
             return {}
-        t = IdempotencyKeyRow
         wanted = set(pairs)
-        stmt = select(t.user_id, t.key, t.request_hash, t.response_status, t.response_body)
-        # two plain IN lists (the unique (user_id, key) index serves them on every backend;
-        # a row-value IN list is a filter over a scan on PostgreSQL), then the exact pairs
-        users = sorted({user for user, _ in wanted})
-        keys = sorted({key for _, key in wanted})
-        stmt = stmt.where(t.user_id.in_(users), t.key.in_(keys))
+        if self.session.get_bind().dialect.name == "postgresql":
+            users, keys = zip(*sorted(wanted), strict=True)
+            rows = self.session.execute(_PAIRS_LOOKUP, {"users": list(users), "keys": list(keys)})
+        else:
+            t = IdempotencyKeyRow
+            stmt = select(t.user_id, t.key, t.request_hash, t.response_status, t.response_body)
+            stmt = stmt.where(
+                t.user_id.in_(sorted({u for u, _ in wanted})),
+                t.key.in_(sorted({k for _, k in wanted})),
+            )
+            rows = self.session.execute(stmt)
         return {
-            (row[0], row[1]): StoredResponse(row[2], row[3], dict(row[4]))
-            for row in self.session.execute(stmt)
+            (row[0], row[1]): StoredResponse(row[2], row[3], _json_object(row[4]))
+            for row in rows
             if (row[0], row[1]) in wanted
         }
 
@@ -285,3 +296,16 @@ class IdempotencyRepository(Repository):
     def delete_before(self, before: datetime) -> None:
         stmt = delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < before)
         self.session.execute(stmt)
+
+
+_PAIRS_LOOKUP = text(
+    "SELECT i.user_id, i.key, i.request_hash, i.response_status, i.response_body "
+    "FROM unnest(CAST(:users AS bigint[]), CAST(:keys AS text[])) AS q(user_id, key) "
+    "CROSS JOIN LATERAL (SELECT * FROM idempotency_keys AS k "
+    "WHERE k.user_id = q.user_id AND k.key = q.key) AS i"
+)
+
+
+def _json_object(value: Any) -> dict[str, Any]:
+    """A JSON column's value (decoded by the driver, or text from a raw query)."""
+    return dict(json.loads(value) if isinstance(value, str) else value)
