@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from atlaxis.domain import Role, User
 from atlaxis.domain.accounts import ApiToken, Credentials, StoredResponse, WebSession
 from atlaxis.storage import mapping
 from atlaxis.storage.repositories.base import Repository
+from atlaxis.storage.repositories.bulk import BulkRepository, json_value, moment_value
 from atlaxis.storage.security_tables import (
     ApiTokenRow,
     IdempotencyKeyRow,
@@ -277,26 +278,40 @@ class IdempotencyRepository(Repository):
         }
 
     def add_many(self, rows: list[tuple[int, str, int | None, StoredResponse]]) -> None:
-        """Store several (user id, key, patient id, response) with one statement."""
+        """Store several (user id, key, patient id, response), written by the driver itself
+        (``COPY`` / ``executemany``: see ``BulkRepository.load``)."""
         if not rows:
             return
+        now = moment_value(datetime.now(UTC))
         values = [
-            {
-                "user_id": user_id,
-                "key": key,
-                "patient_id": patient_id,
-                "request_hash": response.request_hash,
-                "response_status": response.status,
-                "response_body": response.body,
-            }
+            (
+                user_id,
+                key,
+                patient_id,
+                response.request_hash,
+                response.status,
+                json_value(response.body),
+                now,
+            )
             for user_id, key, patient_id, response in rows
         ]
-        self.session.execute(insert(IdempotencyKeyRow.__table__), values)  # type: ignore[arg-type]
+        table = IdempotencyKeyRow.__tablename__
+        BulkRepository(self.session).load(table, _IDEMPOTENCY_COLUMNS, values)
 
     def delete_before(self, before: datetime) -> None:
         stmt = delete(IdempotencyKeyRow).where(IdempotencyKeyRow.created_at < before)
         self.session.execute(stmt)
 
+
+_IDEMPOTENCY_COLUMNS = (
+    "user_id",
+    "key",
+    "patient_id",
+    "request_hash",
+    "response_status",
+    "response_body",
+    "created_at",
+)
 
 _PAIRS_LOOKUP = text(
     "SELECT i.user_id, i.key, i.request_hash, i.response_status, i.response_body "

@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select, update
 
 from atlaxis.domain.audit import GENESIS_HASH, AuditEvent
 from atlaxis.storage.repositories.base import Repository
+from atlaxis.storage.repositories.bulk import BulkRepository, json_value, moment_value
 from atlaxis.storage.security_tables import AuditEventRow, AuditHeadRow
 
 HEAD_ID = 1
@@ -70,9 +71,9 @@ class AuditRepository(Repository):
             digest = event.computed_hash()
             written.append(_with_hash(event, digest))
             prev_hash = digest
-        # a Core insert of the table: no ORM bulk machinery on this every-request path
-        rows = [_row_values(e) for e in written]
-        self.session.execute(insert(AuditEventRow.__table__), rows)  # type: ignore[arg-type]
+        # written by the driver itself (COPY / executemany): every request appends here
+        rows = [_load_row(e) for e in written]
+        BulkRepository(self.session).load(AuditEventRow.__tablename__, _LOAD_COLUMNS, rows)
         stmt = update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
         self.session.execute(stmt.values(last_seq=seq, last_hash=prev_hash))
         self.pending.clear()
@@ -137,8 +138,19 @@ def _with_hash(event: AuditEvent, digest: str) -> AuditEvent:
     return AuditEvent(**values)
 
 
-def _row_values(event: AuditEvent) -> dict[str, Any]:
-    return {k: getattr(event, k) for k in AuditEvent.__dataclass_fields__}
+_LOAD_COLUMNS = tuple(AuditEvent.__dataclass_fields__)
+
+
+def _load_row(event: AuditEvent) -> tuple[Any, ...]:
+    """The event as database-ready values, in :data:`_LOAD_COLUMNS` order."""
+    return tuple(
+        moment_value(event.at)
+        if name == "at"
+        else json_value(event.detail)
+        if name == "detail"
+        else getattr(event, name)
+        for name in _LOAD_COLUMNS
+    )
 
 
 def _event(row: AuditEventRow) -> AuditEvent:

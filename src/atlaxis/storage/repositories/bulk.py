@@ -17,8 +17,10 @@ PostgreSQL continue after them.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, event, func, insert, select, text
@@ -37,6 +39,19 @@ def moment_text(day: str, hour: int, minute: int) -> str:
     """A naive-UTC moment as stored (``YYYY-MM-DD HH:MM:SS.ffffff``, SQLAlchemy's SQLite
     form, which PostgreSQL also reads as a ``timestamp``)."""
     return f"{day} {hour:02d}:{minute:02d}:00.000000"
+
+
+def moment_value(moment: datetime) -> str:
+    """A moment (aware: converted to UTC; naive: taken as UTC) in the stored text form of
+    :func:`moment_text`."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.isoformat(sep=" ", timespec="microseconds")
+
+
+def json_value(value: Any) -> str:
+    """A JSON column's value, serialised as SQLAlchemy's JSON type would store it."""
+    return json.dumps(value)
 
 
 def _table(name: str) -> Table:

@@ -6,11 +6,12 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from atlaxis.domain import Alert, Assessment, CoTherapy, DiaryEntry, Visit
 from atlaxis.storage import mapping
 from atlaxis.storage.repositories.base import After, Repository, date_range, newest_first
+from atlaxis.storage.repositories.bulk import BulkRepository, json_value, moment_value
 from atlaxis.storage.tables import (
     AlertRow,
     AssessmentRow,
@@ -18,6 +19,19 @@ from atlaxis.storage.tables import (
     DiaryEntryRow,
     PatientRow,
     VisitRow,
+)
+
+_DIARY_COLUMNS = (
+    "id",
+    "patient_id",
+    "local_date",
+    "local_time",
+    "items",
+    "body_map",
+    "note",
+    "recalled",
+    "entered_by",
+    "created_at",
 )
 
 
@@ -100,31 +114,31 @@ class DiaryRepository(Repository):
         return replace(entry, id=row.id, created_at=row.created_at)
 
     def add_many(self, entries: list[DiaryEntry]) -> list[DiaryEntry]:
-        """Insert several entries with one statement; no ORM objects.
-
-        The ids are taken first (:meth:`_next_ids`) and inserted explicitly: an INSERT …
-        RETURNING whose rows must come back in parameter order runs one statement per row
-        on SQLite, which made this the costliest step of a diary batch."""
+        """Insert several entries at once, written by the driver itself (``COPY`` on
+        PostgreSQL, ``executemany`` on SQLite: see ``BulkRepository.load``); the ids are
+        taken first (:meth:`_next_ids`), so nothing has to come back. This is the diary
+        batch of the group commit, the hottest write of the app."""
         if not entries:
             return []
         now = datetime.now(UTC)
+        stamp = moment_value(now)
         ids = self._next_ids(len(entries))
-        values = [
-            {
-                "id": i,
-                "patient_id": e.patient_id,
-                "local_date": e.local_date,
-                "local_time": mapping.format_time(e.local_time),
-                "items": e.items,
-                "body_map": list(e.body_map),
-                "note": e.note,
-                "recalled": e.recalled,
-                "entered_by": e.entered_by,
-                "created_at": now,
-            }
+        rows = [
+            (
+                i,
+                e.patient_id,
+                e.local_date.isoformat(),
+                mapping.format_time(e.local_time),
+                json_value(e.items),
+                json_value(list(e.body_map)),
+                e.note,
+                e.recalled,
+                e.entered_by,
+                stamp,
+            )
             for e, i in zip(entries, ids, strict=True)
         ]
-        self.session.execute(insert(DiaryEntryRow.__table__), values)  # type: ignore[arg-type]
+        BulkRepository(self.session).load(DiaryEntryRow.__tablename__, _DIARY_COLUMNS, rows)
         return [replace(e, id=i, created_at=now) for e, i in zip(entries, ids, strict=True)]
 
     def _next_ids(self, count: int) -> list[int]:
