@@ -28,7 +28,7 @@ from atlaxis.web.api import API_PREFIX, build_api_router
 from atlaxis.web.api.openapi import install_openapi
 from atlaxis.web.caller_cache import CallerCache
 from atlaxis.web.deps import RequestSlots, WriteGate
-from atlaxis.web.group_commit import GroupCommitter
+from atlaxis.web.group_commit import GroupCommitter, GroupReader
 from atlaxis.web.middleware import BodySizeLimit, CrashBarrier, RequestLog
 from atlaxis.web.problems import install_problem_handlers
 
@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.write_gate = WriteGate(enabled=app.state.database.is_sqlite)
     app.state.request_slots = RequestSlots(DATABASE_SLOTS)
     app.state.committer = GroupCommitter(app.state.database, app.state.write_gate)
+    app.state.reader = GroupReader(app.state.database, app.state.request_slots)
     app.state.caller_cache = CallerCache()
     install_problem_handlers(app)
     app.include_router(build_api_router())

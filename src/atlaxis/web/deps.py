@@ -32,7 +32,7 @@ from atlaxis.services import auth
 from atlaxis.storage import Database, UnitOfWork
 from atlaxis.storage.repositories.audit import PendingEvent
 from atlaxis.web.caller_cache import CallerCache
-from atlaxis.web.group_commit import GroupCommitter
+from atlaxis.web.group_commit import GroupCommitter, GroupReader
 
 T = TypeVar("T")
 
@@ -135,24 +135,15 @@ async def _append_read_events(
 
 
 async def read_once(request: Request, read: Callable[[UnitOfWork], T]) -> T:
-    """Run ``read(uow)`` in one read-only unit of work on one worker thread (one hop in
-    all, instead of one each for opening, the route and closing), then append its audit
-    events (and the caller's last-seen refresh) through the group committer before the
-    result is returned. Shielded: a client hanging up cannot drop the audit events."""
-    database = get_database(request)
+    """Run ``read(uow)`` in a read-only unit of work, batched with the reads that arrive
+    meanwhile (``web.group_commit.GroupReader``: one transaction and one worker-thread hop
+    for the batch), then append its audit events (and the caller's last-seen refresh)
+    through the group committer before the result is returned. Shielded: a client hanging
+    up cannot drop the audit events."""
+    reader: GroupReader = request.app.state.reader
     touch = getattr(request.state, "touch", None)
-
-    def run() -> tuple[T, list[PendingEvent]]:
-        with database.uow(read_only=True) as uow:
-            value = read(uow)
-            events = list(uow.audit.pending)
-            uow.audit.pending.clear()
-            uow.committed = True  # nothing to write here; closing ends the read
-        return value, events
-
     with anyio.CancelScope(shield=True):
-        async with _slots(request):
-            value, events = await run_in_threadpool(run)
+        value, events = await reader.run(read)
         await _append_read_events(request, events, touch)
     return value
 

@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from atlaxis.errors import AtlaxisError
 from atlaxis.storage import Database, UnitOfWork
 from atlaxis.storage.repositories.audit import PendingEvent
 
@@ -184,3 +185,101 @@ def _alone(group: Group, item: Any) -> Callable[[UnitOfWork], Any]:
         return value
 
     return work
+
+
+@dataclass
+class _Read:
+    future: asyncio.Future[Any]
+    read: Callable[[UnitOfWork], Any]
+
+
+@dataclass
+class _ReadState:
+    queue: list[_Read] = field(default_factory=list)
+    task: asyncio.Task[None] | None = None
+
+
+class GroupReader:
+    """Group read: the read-side twin of :class:`GroupCommitter`.
+
+    Reads that arrive while a batch of reads runs are run together next, one after the
+    other in one read-only unit of work on one worker thread (one connection, one thread
+    hop and one transaction for the lot instead of one each). Every read of a batch arrived
+    before the batch began, so each still sees every write acknowledged before it was sent.
+    Each read gets its own outcome and its own audit events; an unexpected (database) error
+    ends the shared transaction, and the reads not yet run are then run alone.
+    """
+
+    def __init__(self, database: Database, slots: Any = None, *, max_batch: int = MAX_BATCH):
+        self.database = database
+        self.slots = slots  # web.deps.RequestSlots (typed loosely: deps imports this module)
+        self.max_batch = max_batch
+        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _ReadState] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def run(self, read: Callable[[UnitOfWork], T]) -> tuple[T, list[PendingEvent]]:
+        """``read(uow)`` in the next batch: its value and the audit events it recorded."""
+        loop = asyncio.get_running_loop()
+        state = self._states.get(loop)
+        if state is None:
+            state = self._states[loop] = _ReadState()
+        job = _Read(loop.create_future(), read)
+        state.queue.append(job)
+        if state.task is None or state.task.done():
+            state.task = loop.create_task(self._drain(state))
+        result: tuple[T, list[PendingEvent]] = await asyncio.shield(job.future)
+        return result
+
+    async def _drain(self, state: _ReadState) -> None:
+        while state.queue:
+            batch = state.queue[: self.max_batch]
+            del state.queue[: self.max_batch]
+            try:
+                if self.slots is None:
+                    outcomes = await run_in_threadpool(self._read, batch)
+                else:
+                    async with self.slots.semaphore():
+                        outcomes = await run_in_threadpool(self._read, batch)
+            except BaseException as exc:
+                for job in batch:
+                    if not job.future.done():
+                        job.future.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for job, (ok, value) in zip(batch, outcomes, strict=True):
+                if job.future.done():
+                    continue
+                if ok:
+                    job.future.set_result(value)
+                else:
+                    job.future.set_exception(value)
+
+    def _read(self, batch: list[_Read]) -> list[tuple[bool, Any]]:
+        """Run the batch (blocking; on a worker thread)."""
+        outcomes: list[tuple[bool, Any]] = []
+        with self.database.uow(read_only=True) as uow:
+            uow.committed = True  # nothing to write: closing ends the read
+            for job in batch:
+                ok, value = _read_one(uow, job)
+                outcomes.append((ok, value))
+                if not ok and not isinstance(value, AtlaxisError):
+                    break  # the shared transaction may be unusable: the rest run alone
+        for job in batch[len(outcomes) :]:
+            with self.database.uow(read_only=True) as alone:
+                alone.committed = True
+                outcomes.append(_read_one(alone, job))
+        return outcomes
+
+
+def _read_one(uow: UnitOfWork, job: _Read) -> tuple[bool, Any]:
+    uow.audit.pending.clear()
+    try:
+        value = job.read(uow)
+    except Exception as exc:
+        return False, exc
+    finally:
+        events = list(uow.audit.pending)
+        uow.audit.pending.clear()
+    return True, (value, events)
