@@ -60,8 +60,8 @@ class PatientRow(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: raised by every edit of one of the patient's diary entries (migration 0003; the
-    #: timeline no longer reads it: ``timeline_version`` covers every change)
+    #: migration 0003's diary-edit counter, no longer read or written (``timeline_version``,
+    #: kept by the database, covers every change); left for a later migration to drop
     diary_revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: raised by the database itself on every write to a timeline table (storage.triggers)
     timeline_version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

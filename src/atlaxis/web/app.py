@@ -22,6 +22,7 @@ from atlaxis.config import Settings, load_settings
 from atlaxis.interop.custom_instruments import register_stored_instruments
 from atlaxis.security.headers import SecurityHeadersMiddleware
 from atlaxis.services.auth import AuthPolicy
+from atlaxis.services.response_cache import VersionedCache
 from atlaxis.storage import Database
 from atlaxis.web import fastpath
 from atlaxis.web.api import API_PREFIX, build_api_router
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.request_slots = RequestSlots(DATABASE_SLOTS)
     app.state.committer = GroupCommitter(app.state.database, app.state.write_gate)
     app.state.reader = GroupReader(app.state.database, app.state.request_slots)
+    app.state.timeline_cache = VersionedCache()  # encoded timelines by patient version
     app.state.caller_cache = CallerCache()
     install_problem_handlers(app)
     app.include_router(build_api_router())

@@ -160,8 +160,8 @@ class DiaryRepository(Repository):
 
     def update(self, entry_id: int, changes: dict[str, Any]) -> DiaryEntry | None:
         """Change the stored entry ``entry_id`` (keys: ``local_date``, ``local_time``,
-        ``items``, ``body_map``, ``note``, ``recalled``) and raise its patient's
-        ``diary_revision`` in the same transaction (the timeline cache key)."""
+        ``items``, ``body_map``, ``note``, ``recalled``). The patient's timeline version
+        is raised by the database itself (see ``storage.triggers``)."""
         unknown = set(changes) - _DIARY_EDITABLE
         if unknown:
             raise ValueError(f"not editable: {sorted(unknown)}")
@@ -170,17 +170,9 @@ class DiaryRepository(Repository):
             values["local_time"] = mapping.format_time(values["local_time"])
         if "body_map" in values:
             values["body_map"] = list(values["body_map"])
-        patient_id = self.session.scalar(
-            select(DiaryEntryRow.patient_id).where(DiaryEntryRow.id == entry_id)
-        )
-        if patient_id is None:
-            return None
         if values:
             t = DiaryEntryRow
             self.session.execute(update(t).where(t.id == entry_id).values(**values))
-            p = PatientRow
-            bump = update(p).where(p.id == patient_id)
-            self.session.execute(bump.values(diary_revision=p.diary_revision + 1))
         row = self.session.get(DiaryEntryRow, entry_id, populate_existing=True)
         return None if row is None else mapping.diary(row)
 
