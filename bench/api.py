@@ -440,8 +440,8 @@ runs on the other of this machine's {os.cpu_count()} cores (and the machine is s
 vary by +-30%). At 64 closed-loop clients the mean latency is clients / throughput (Little's
 law): p99 under 50 ms needs roughly 1,800-2,000 req/s, and a timeline p99 under 30 ms at 64
 clients roughly 3,000 req/s of 115 KB responses; both are reported above, and the timeline
-target is also read as the service time (one client). `--workers N` runs N processes (one group committer each); it
-only pays on a machine with cores to spare beside the load generator.
+target is also read as the service time (one client). `--workers N` runs N processes (one
+group committer each); it only pays on a machine with cores to spare beside the load generator.
 Machine: {platform.machine()}, Python {platform.python_version()}, {platform.system()}.
 Run: `.venv/bin/python bench/api.py --backend both --write-docs`.
 
