@@ -102,6 +102,7 @@ class HotRoutes:
     async def _diary(self, scope: Scope, receive: Receive, send: Send, patient_id: int) -> None:
         body = await _read_body(receive)
         request = Request(scope)
+        scope["route"] = self._route("POST", DIARY_TEMPLATE)  # FastAPI sets it on fall-through
         try:
             prepared = await _check_diary(request, body, patient_id)
         except _FallThrough:
@@ -110,7 +111,6 @@ class HotRoutes:
         except AtlaxisError as error:
             await problem_response(error, request)(scope, receive, send)
             return
-        scope["route"] = self._route("POST", DIARY_TEMPLATE)
         committer = deps.get_committer(request)
         writing = committer.run_grouped(diary.add_diary_entries, prepared)
         touch: auth.Authenticated | None = getattr(request.state, "touch", None)
@@ -129,13 +129,13 @@ class HotRoutes:
     async def _timeline(self, scope: Scope, receive: Receive, send: Send, patient_id: int) -> None:
         """The whole timeline (no query: no date range) for a known caller."""
         request = Request(scope)
+        scope["route"] = self._route("GET", TIMELINE_TEMPLATE)
         tags = request.headers.getlist("if-none-match")
         try:
             found = None if len(tags) > 1 else await deps.caller_of(request)
             if found is None:
                 raise _FallThrough
             actor = deps._checked(request, found, deps._bearer(request), None).actor
-            scope["route"] = self._route("GET", TIMELINE_TEMPLATE)
             tag = tags[0] if tags else None
             answer = await read_timeline(request, actor, patient_id, None, None, tag)
         except _FallThrough:

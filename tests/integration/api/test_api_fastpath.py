@@ -190,7 +190,11 @@ def test_fast_path_logs_the_route_template(
         entry = {"date": "2024-05-01", "items": {"pain": 2}, "note": "secret-note"}
         assert client.post(f"/api/v1/patients/{patient.id}/diary", json=entry, headers=headers)
     client.get("/api/v1/health")
+    client.get(f"/api/v1/patients/{patient.id}/timeline", headers=headers)
+    client.get(f"/api/v1/patients/{patient.id}/timeline", headers={"Authorization": "Basic x"})
     lines = [r.getMessage() for r in caplog.records if r.name == "atlaxis.access"]
+    assert any("GET /api/v1/patients/{patient_id}/timeline 200" in line for line in lines)
+    assert any("GET /api/v1/patients/{patient_id}/timeline 401" in line for line in lines)
     assert sum("POST /api/v1/patients/{patient_id}/diary 201" in line for line in lines) == 3
     assert any(line.startswith("GET /api/v1/health 200") for line in lines)
     assert not any(f"/patients/{patient.id}/" in line or "secret" in line for line in lines)
