@@ -34,7 +34,7 @@ from pydantic import Field, TypeAdapter
 from starlette.requests import Request
 
 from atlaxis.errors import AtlaxisError
-from atlaxis.security.headers import ASGIApp, Message, Receive, Scope, Send
+from atlaxis.security.headers import ASGIApp, Receive, Scope, Send
 from atlaxis.services import auth, diary
 from atlaxis.web import deps
 from atlaxis.web.api import API_PREFIX
@@ -42,6 +42,7 @@ from atlaxis.web.api.common import MAX_ID
 from atlaxis.web.api.render import dumps
 from atlaxis.web.api.schemas import DiaryIn, Text, payload
 from atlaxis.web.api.views import read_timeline
+from atlaxis.web.middleware import replay_body
 from atlaxis.web.problems import problem_response
 
 HEALTH_PATH = f"{API_PREFIX}/health"
@@ -106,7 +107,7 @@ class HotRoutes:
         try:
             prepared = await _check_diary(request, body, patient_id)
         except _FallThrough:
-            await self.app(scope, _replay(body, receive), send)
+            await self.app(scope, replay_body(body, receive), send)
             return
         except AtlaxisError as error:
             await problem_response(error, request)(scope, receive, send)
@@ -186,19 +187,6 @@ async def _read_body(receive: Receive) -> bytes:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
 
 
 async def _send_json(

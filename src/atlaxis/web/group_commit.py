@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -53,8 +53,54 @@ class _Job:
 
 @dataclass
 class _LoopState:
-    queue: list[_Job] = field(default_factory=list)
+    """One event loop's queue of jobs (each has a ``future``) and the task draining it."""
+
+    queue: list[Any] = field(default_factory=list)
     task: asyncio.Task[None] | None = None
+
+
+#: runs one batch; one (ok, value or exception) per job
+BatchRunner = Callable[[list[Any]], Awaitable[list[tuple[bool, Any]]]]
+
+
+def _enqueue(
+    states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState],
+    job: Any,
+    runner: BatchRunner,
+    max_batch: int,
+) -> None:
+    """Queue ``job`` on this loop's queue; start draining it unless a drain is running."""
+    loop = asyncio.get_running_loop()
+    state = states.get(loop)
+    if state is None:
+        state = states[loop] = _LoopState()
+    state.queue.append(job)
+    if state.task is None or state.task.done():
+        state.task = loop.create_task(_drain(state, runner, max_batch))
+
+
+async def _drain(state: _LoopState, runner: BatchRunner, max_batch: int) -> None:
+    """Run the queue in batches of at most ``max_batch``; settle each job's future (every
+    job of a batch that could not run at all gets that batch's exception)."""
+    while state.queue:
+        batch = state.queue[:max_batch]
+        del state.queue[:max_batch]
+        try:
+            outcomes = await runner(batch)
+        except BaseException as exc:
+            for job in batch:
+                if not job.future.done():
+                    job.future.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+            continue
+        for job, (ok, value) in zip(batch, outcomes, strict=True):
+            if job.future.done():
+                continue
+            if ok:
+                job.future.set_result(value)
+            else:
+                job.future.set_exception(value)
 
 
 class GroupCommitter:
@@ -93,40 +139,15 @@ class GroupCommitter:
         return asyncio.get_running_loop().create_future()
 
     async def _submit(self, job: _Job) -> Any:
-        loop = asyncio.get_running_loop()
-        state = self._states.get(loop)
-        if state is None:
-            state = self._states[loop] = _LoopState()
-        state.queue.append(job)
-        if state.task is None or state.task.done():
-            state.task = loop.create_task(self._drain(state))
+        _enqueue(self._states, job, self._run_batch, self.max_batch)
         return await asyncio.shield(job.future)
 
-    async def _drain(self, state: _LoopState) -> None:
-        while state.queue:
-            batch = state.queue[: self.max_batch]
-            del state.queue[: self.max_batch]
-            try:
-                lock = None if self.gate is None else self.gate.lock()
-                if lock is None:
-                    outcomes = await run_in_threadpool(self._commit, batch)
-                else:
-                    async with lock:
-                        outcomes = await run_in_threadpool(self._commit, batch)
-            except BaseException as exc:  # the batch could not be committed: all fail
-                for job in batch:
-                    if not job.future.done():
-                        job.future.set_exception(exc)
-                if not isinstance(exc, Exception):
-                    raise
-                continue
-            for job, (ok, value) in zip(batch, outcomes, strict=True):
-                if job.future.done():
-                    continue
-                if ok:
-                    job.future.set_result(value)
-                else:
-                    job.future.set_exception(value)
+    async def _run_batch(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
+        lock = None if self.gate is None else self.gate.lock()
+        if lock is None:
+            return await run_in_threadpool(self._commit, batch)
+        async with lock:
+            return await run_in_threadpool(self._commit, batch)
 
     def _commit(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
         """One transaction for the batch (blocking; runs on a worker thread)."""
@@ -193,12 +214,6 @@ class _Read:
     read: Callable[[UnitOfWork], Any]
 
 
-@dataclass
-class _ReadState:
-    queue: list[_Read] = field(default_factory=list)
-    task: asyncio.Task[None] | None = None
-
-
 class GroupReader:
     """Group read: the read-side twin of :class:`GroupCommitter`.
 
@@ -214,47 +229,22 @@ class GroupReader:
         self.database = database
         self.slots = slots  # web.deps.RequestSlots (typed loosely: deps imports this module)
         self.max_batch = max_batch
-        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _ReadState] = (
+        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
             weakref.WeakKeyDictionary()
         )
 
     async def run(self, read: Callable[[UnitOfWork], T]) -> tuple[T, list[PendingEvent]]:
         """``read(uow)`` in the next batch: its value and the audit events it recorded."""
-        loop = asyncio.get_running_loop()
-        state = self._states.get(loop)
-        if state is None:
-            state = self._states[loop] = _ReadState()
-        job = _Read(loop.create_future(), read)
-        state.queue.append(job)
-        if state.task is None or state.task.done():
-            state.task = loop.create_task(self._drain(state))
+        job = _Read(asyncio.get_running_loop().create_future(), read)
+        _enqueue(self._states, job, self._run_batch, self.max_batch)
         result: tuple[T, list[PendingEvent]] = await asyncio.shield(job.future)
         return result
 
-    async def _drain(self, state: _ReadState) -> None:
-        while state.queue:
-            batch = state.queue[: self.max_batch]
-            del state.queue[: self.max_batch]
-            try:
-                if self.slots is None:
-                    outcomes = await run_in_threadpool(self._read, batch)
-                else:
-                    async with self.slots.semaphore():
-                        outcomes = await run_in_threadpool(self._read, batch)
-            except BaseException as exc:
-                for job in batch:
-                    if not job.future.done():
-                        job.future.set_exception(exc)
-                if not isinstance(exc, Exception):
-                    raise
-                continue
-            for job, (ok, value) in zip(batch, outcomes, strict=True):
-                if job.future.done():
-                    continue
-                if ok:
-                    job.future.set_result(value)
-                else:
-                    job.future.set_exception(value)
+    async def _run_batch(self, batch: list[_Read]) -> list[tuple[bool, Any]]:
+        if self.slots is None:
+            return await run_in_threadpool(self._read, batch)
+        async with self.slots.semaphore():
+            return await run_in_threadpool(self._read, batch)
 
     def _read(self, batch: list[_Read]) -> list[tuple[bool, Any]]:
         """Run the batch (blocking; on a worker thread)."""
