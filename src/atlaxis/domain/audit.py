@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import orjson
+
 #: the ``prev_hash`` of the first event in a log
 GENESIS_HASH = "0" * 64
 
@@ -35,11 +37,12 @@ class AuditEvent:
     prev_hash: str = GENESIS_HASH
     hash: str = ""
 
-    def canonical(self) -> str:
-        """The exact text that is hashed (stable across databases and Python versions)."""
+    def canonical(self, at: str | None = None) -> str:
+        """The exact text that is hashed (stable across databases and Python versions);
+        ``at``: :func:`moment_text` of :attr:`at`, when the caller has it already."""
         body = {
             "seq": self.seq,
-            "at": self.at.replace(tzinfo=None).isoformat(timespec="microseconds"),
+            "at": moment_text(self.at) if at is None else at,
             "action": self.action,
             "entity": self.entity,
             "actor_user_id": self.actor_user_id,
@@ -51,10 +54,44 @@ class AuditEvent:
             "detail": self.detail,
             "prev_hash": self.prev_hash,
         }
-        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+        return canonical_json(body)
 
-    def computed_hash(self) -> str:
-        return hashlib.sha256((self.prev_hash + self.canonical()).encode("ascii")).hexdigest()
+    def computed_hash(self, at: str | None = None) -> str:
+        text = self.prev_hash + self.canonical(at)
+        return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def moment_text(at: datetime) -> str:
+    """How an event's moment is written in its canonical text (wall clock, microseconds)."""
+    return at.replace(tzinfo=None).isoformat(timespec="microseconds")
+
+
+def canonical_json(body: dict[str, Any]) -> str:
+    """``json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)``, the
+    hashed form since the first event. orjson writes the same text when every string is
+    printable ASCII and every number an integer of at most 64 bits (nothing to escape but
+    quote and backslash, escaped alike; no float formatting), which is every event the app
+    writes; anything else takes :func:`json.dumps` itself."""
+    if _plain(body):
+        try:
+            return orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode("ascii")
+        except orjson.JSONEncodeError:  # an integer beyond 64 bits
+            pass
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _plain(value: Any) -> bool:
+    """Only dicts with printable-ASCII keys, lists, printable-ASCII text, ints, bools, None."""
+    kind = type(value)
+    if kind is str:
+        return value.isascii() and value.isprintable()  # type: ignore[no-any-return]
+    if value is None or kind is int or kind is bool:
+        return True
+    if kind is dict:
+        return all(type(k) is str and _plain(k) and _plain(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain(v) for v in value)
+    return False
 
 
 @dataclass(frozen=True, slots=True)

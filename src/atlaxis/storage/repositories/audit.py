@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 
-from atlaxis.domain.audit import GENESIS_HASH, AuditEvent
+from atlaxis.domain.audit import GENESIS_HASH, AuditEvent, moment_text
 from atlaxis.storage.repositories.base import Repository
 from atlaxis.storage.repositories.bulk import BulkRepository, json_value, moment_value
 from atlaxis.storage.security_tables import AuditEventRow, AuditHeadRow
@@ -51,7 +51,10 @@ class AuditRepository(Repository):
             return []
         prev_hash, seq = self._lock_head()
         now = datetime.now(UTC)
+        at = moment_text(now)  # one moment for the batch: its text is made once
+        stamp = moment_value(now)
         written: list[AuditEvent] = []
+        rows: list[tuple[Any, ...]] = []
         for p in self.pending:
             seq += 1
             event = AuditEvent(
@@ -68,14 +71,20 @@ class AuditRepository(Repository):
                 detail=p.detail,
                 prev_hash=prev_hash,
             )
-            digest = event.computed_hash()
-            written.append(_with_hash(event, digest))
+            digest = event.computed_hash(at)
+            object.__setattr__(event, "hash", digest)  # a new event, not shared yet
+            written.append(event)
+            rows.append(
+                (
+                    *(seq, stamp, p.action, p.entity, p.actor_user_id, p.actor_role),
+                    *(p.clinic_id, p.entity_id, p.patient_id, p.ip, json_value(p.detail)),
+                    *(prev_hash, digest),
+                )
+            )  # in _LOAD_COLUMNS order
             prev_hash = digest
         # written by the driver itself (COPY / executemany): every request appends here
-        rows = [_load_row(e) for e in written]
         BulkRepository(self.session).load(AuditEventRow.__tablename__, _LOAD_COLUMNS, rows)
-        stmt = update(AuditHeadRow).where(AuditHeadRow.id == HEAD_ID)
-        self.session.execute(stmt.values(last_seq=seq, last_hash=prev_hash))
+        self.session.execute(_MOVE_HEAD, {"seq": seq, "hash": prev_hash})
         self.pending.clear()
         return written
 
@@ -132,25 +141,29 @@ class AuditRepository(Repository):
         return [_event(r) for r in self.session.scalars(stmt)]
 
 
-def _with_hash(event: AuditEvent, digest: str) -> AuditEvent:
-    values = {k: getattr(event, k) for k in AuditEvent.__dataclass_fields__}
-    values["hash"] = digest
-    return AuditEvent(**values)
-
-
+#: the columns of a loaded event row, in the order :meth:`AuditRepository.flush` builds it
 _LOAD_COLUMNS = tuple(AuditEvent.__dataclass_fields__)
+assert _LOAD_COLUMNS == (
+    "seq",
+    "at",
+    "action",
+    "entity",
+    "actor_user_id",
+    "actor_role",
+    "clinic_id",
+    "entity_id",
+    "patient_id",
+    "ip",
+    "detail",
+    "prev_hash",
+    "hash",
+), "AuditRepository.flush builds its rows in this order"
 
-
-def _load_row(event: AuditEvent) -> tuple[Any, ...]:
-    """The event as database-ready values, in :data:`_LOAD_COLUMNS` order."""
-    return tuple(
-        moment_value(event.at)
-        if name == "at"
-        else json_value(event.detail)
-        if name == "detail"
-        else getattr(event, name)
-        for name in _LOAD_COLUMNS
-    )
+_MOVE_HEAD = (
+    update(AuditHeadRow)
+    .where(AuditHeadRow.id == HEAD_ID)
+    .values(last_seq=bindparam("seq"), last_hash=bindparam("hash"))
+)
 
 
 def _event(row: AuditEventRow) -> AuditEvent:

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from sqlalchemy import Table, event, func, insert, select, text
 
 from atlaxis.storage.base import Base
@@ -50,8 +51,14 @@ def moment_value(moment: datetime) -> str:
 
 
 def json_value(value: Any) -> str:
-    """A JSON column's value, serialised as SQLAlchemy's JSON type would store it."""
-    return json.dumps(value)
+    """A JSON column's value as text (what SQLAlchemy's JSON type reads back as ``value``).
+
+    orjson writes it (compact, UTF-8); a value orjson refuses but :func:`json.dumps` takes
+    (an integer beyond 64 bits) is written by the latter, as the JSON type itself would."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except orjson.JSONEncodeError:
+        return json.dumps(value)
 
 
 def _table(name: str) -> Table:
