@@ -80,17 +80,26 @@ def canonical_json(body: dict[str, Any]) -> str:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
 
 
-def _plain(value: Any) -> bool:
+def _plain(body: dict[str, Any]) -> bool:
     """Only dicts with printable-ASCII keys, lists, printable-ASCII text, ints, bools, None."""
+    for key, value in body.items():
+        if type(key) is not str or not (key.isascii() and key.isprintable()):
+            return False
+        if not _plain_value(value):
+            return False
+    return True
+
+
+def _plain_value(value: Any) -> bool:
     kind = type(value)
     if kind is str:
         return value.isascii() and value.isprintable()  # type: ignore[no-any-return]
     if value is None or kind is int or kind is bool:
         return True
     if kind is dict:
-        return all(type(k) is str and _plain(k) and _plain(v) for k, v in value.items())
+        return _plain(value)
     if kind is list:
-        return all(_plain(v) for v in value)
+        return all(_plain_value(v) for v in value)
     return False
 
 
