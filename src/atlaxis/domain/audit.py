@@ -8,12 +8,11 @@ chain from that event on; ``seq`` numbers are contiguous, so a removed event sho
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import orjson
+from atlaxis.domain.canonical import canonical_json
 
 #: the ``prev_hash`` of the first event in a log
 GENESIS_HASH = "0" * 64
@@ -64,43 +63,6 @@ class AuditEvent:
 def moment_text(at: datetime) -> str:
     """How an event's moment is written in its canonical text (wall clock, microseconds)."""
     return at.replace(tzinfo=None).isoformat(timespec="microseconds")
-
-
-def canonical_json(body: dict[str, Any]) -> str:
-    """``json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)``, the
-    hashed form since the first event. orjson writes the same text when every string is
-    printable ASCII and every number an integer of at most 64 bits (nothing to escape but
-    quote and backslash, escaped alike; no float formatting), which is every event the app
-    writes; anything else takes :func:`json.dumps` itself."""
-    if _plain(body):
-        try:
-            return orjson.dumps(body, option=orjson.OPT_SORT_KEYS).decode("ascii")
-        except orjson.JSONEncodeError:  # an integer beyond 64 bits
-            pass
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
-
-
-def _plain(body: dict[str, Any]) -> bool:
-    """Only dicts with printable-ASCII keys, lists, printable-ASCII text, ints, bools, None."""
-    for key, value in body.items():
-        if type(key) is not str or not (key.isascii() and key.isprintable()):
-            return False
-        if not _plain_value(value):
-            return False
-    return True
-
-
-def _plain_value(value: Any) -> bool:
-    kind = type(value)
-    if kind is str:
-        return value.isascii() and value.isprintable()  # type: ignore[no-any-return]
-    if value is None or kind is int or kind is bool:
-        return True
-    if kind is dict:
-        return _plain(value)
-    if kind is list:
-        return all(_plain_value(v) for v in value)
-    return False
 
 
 @dataclass(frozen=True, slots=True)

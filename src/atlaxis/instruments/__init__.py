@@ -5,7 +5,7 @@
 9.0
 """
 
-from atlaxis.instruments.engine import score, score_many
+from atlaxis.instruments.engine import score, score_many, validate
 from atlaxis.instruments.model import Instrument, Item, Option
 from atlaxis.instruments.registry import all_instruments, get_instrument, instrument_ids
 from atlaxis.instruments.result import ScoreResult
@@ -20,4 +20,5 @@ __all__ = [
     "instrument_ids",
     "score",
     "score_many",
+    "validate",
 ]

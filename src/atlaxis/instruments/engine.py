@@ -143,6 +143,13 @@ def score(instrument_id: str | Instrument, answers: Any) -> ScoreResult:
     return score_declarative(instrument, clean)
 
 
+def validate(instrument_id: str | Instrument, answers: Any) -> dict[str, Any]:
+    """Check a response without scoring it: the normalised answers (missing ones omitted),
+    or :class:`atlaxis.errors.InvalidAnswers` exactly as :func:`score` would raise it."""
+    instrument = get_instrument(instrument_id) if isinstance(instrument_id, str) else instrument_id
+    return validate_answers(instrument, answers)
+
+
 # --------------------------------------------------------------------------- batch
 
 

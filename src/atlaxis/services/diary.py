@@ -7,15 +7,15 @@ one insert, the idempotency record, the audit event — a handful of statements.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from atlaxis.domain import Actor, DiaryEntry, Page
 from atlaxis.domain.accounts import StoredResponse
+from atlaxis.domain.canonical import canonical_json
 from atlaxis.errors import AtlaxisError, Conflict, InvalidAnswers, Problem, ValidationError
-from atlaxis.instruments import score
+from atlaxis.instruments import validate
 from atlaxis.services import audit
 from atlaxis.services.authz import patient_scope
 from atlaxis.services.fields import Fields
@@ -37,8 +37,9 @@ class DiaryWrite:
     replayed: bool = False
 
 
-def request_hash(payload: Any) -> str:
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+def request_hash(payload: dict[str, Any]) -> str:
+    """What an Idempotency-Key is bound to: sha256 of the canonical JSON of the request."""
+    text = canonical_json(payload, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -61,8 +62,8 @@ def parse_entry(payload: Any, patient_id: int, entered_by: int | None) -> DiaryE
         f.problem("items.body_map", "goes at the top level", "body_map")
     problems = list(f.problems.problems)
     if isinstance(items, dict) and isinstance(body_map, list) and "body_map" not in items:
-        try:
-            score("diary", {**items, "body_map": body_map} if body_map else items)
+        try:  # the diary instrument's own checks (its score is not stored)
+            validate("diary", {**items, "body_map": body_map} if body_map else items)
         except InvalidAnswers as exc:
             problems += [_prefixed(p) for p in exc.problems]
     if problems:

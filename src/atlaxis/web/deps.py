@@ -141,7 +141,7 @@ async def read_once(request: Request, read: Callable[[UnitOfWork], T]) -> T:
     through the group committer before the result is returned. Shielded: a client hanging
     up cannot drop the audit events."""
     reader: GroupReader = request.app.state.reader
-    touch = getattr(request.state, "touch", None)
+    touch = touch_of(request)
     with anyio.CancelScope(shield=True):
         value, events = await reader.run(read)
         await _append_read_events(request, events, touch)
@@ -208,7 +208,7 @@ async def get_uow(
             with anyio.CancelScope(shield=True):
                 await run_in_threadpool(uow.__exit__, type(exc), exc, exc.__traceback__)
             raise
-        touch = getattr(request.state, "touch", None)
+        touch = touch_of(request)
         with anyio.CancelScope(shield=True):
             if writing:
                 await run_in_threadpool(_close, uow, database, touch, _caller_cache(request))
@@ -302,6 +302,14 @@ def _checked(
     if found.touch_needed:
         request.state.touch = found  # refreshed when the request's unit of work closes
     return found
+
+
+def touch_of(request: Request) -> auth.Authenticated | None:
+    """The caller whose last-used time this request refreshes (set by the check above),
+    if any. (``getattr(request.state, …)`` raises and catches an AttributeError on the
+    usual request, which has nothing to refresh.)"""
+    state = request.scope.get("state")
+    return None if state is None else state.get("touch")
 
 
 async def get_authenticated(request: Request) -> auth.Authenticated:

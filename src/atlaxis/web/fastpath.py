@@ -114,7 +114,7 @@ class HotRoutes:
             return
         committer = deps.get_committer(request)
         writing = committer.run_grouped(diary.add_diary_entries, prepared)
-        touch: auth.Authenticated | None = getattr(request.state, "touch", None)
+        touch = deps.touch_of(request)
         try:
             if touch is None:
                 written: diary.DiaryWrite = await writing

@@ -13,8 +13,10 @@ transaction with their neighbours.
 
 While one batch commits, new work queues for the next, so batches grow with load and the
 cost per request falls. On SQLite the committer holds the in-process write gate for each
-batch (other writers still take turns with it). Work runs in a task of its own: a client
-that hangs up does not cancel a batch half way.
+batch (other writers still take turns with it). Batches run on a thread of the committer's
+own, one at a time, from a task of their own: a client that hangs up cancels only its own
+wait (its job is still written, as it would be had it hung up a moment later), never a
+batch half way.
 """
 
 from __future__ import annotations
@@ -22,10 +24,9 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-
-from starlette.concurrency import run_in_threadpool
 
 from atlaxis.errors import AtlaxisError
 from atlaxis.storage import Database, UnitOfWork
@@ -61,6 +62,15 @@ class _LoopState:
 
 #: runs one batch; one (ok, value or exception) per job
 BatchRunner = Callable[[list[Any]], Awaitable[list[tuple[bool, Any]]]]
+
+
+def _own_thread(owner: object, name: str) -> ThreadPoolExecutor:
+    """One worker thread for ``owner``'s batches (a loop drains one batch at a time), shut
+    down when ``owner`` is collected. Cheaper per batch than the shared thread pool (no
+    capacity limiter, no cancel scopes)."""
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
+    weakref.finalize(owner, executor.shutdown, wait=False)
+    return executor
 
 
 def _enqueue(
@@ -113,6 +123,7 @@ class GroupCommitter:
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
             weakref.WeakKeyDictionary()
         )
+        self._thread = _own_thread(self, "atlaxis-commit")
 
     async def run(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run ``work(uow)`` in the next batch; its return value once the batch committed.
@@ -140,14 +151,15 @@ class GroupCommitter:
 
     async def _submit(self, job: _Job) -> Any:
         _enqueue(self._states, job, self._run_batch, self.max_batch)
-        return await asyncio.shield(job.future)
+        return await job.future  # cancelled with the request: the batch skips its outcome
 
     async def _run_batch(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
+        loop = asyncio.get_running_loop()
         lock = None if self.gate is None else self.gate.lock()
         if lock is None:
-            return await run_in_threadpool(self._commit, batch)
+            return await loop.run_in_executor(self._thread, self._commit, batch)
         async with lock:
-            return await run_in_threadpool(self._commit, batch)
+            return await loop.run_in_executor(self._thread, self._commit, batch)
 
     def _commit(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
         """One transaction for the batch (blocking; runs on a worker thread)."""
@@ -232,19 +244,21 @@ class GroupReader:
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
             weakref.WeakKeyDictionary()
         )
+        self._thread = _own_thread(self, "atlaxis-read")
 
     async def run(self, read: Callable[[UnitOfWork], T]) -> tuple[T, list[PendingEvent]]:
         """``read(uow)`` in the next batch: its value and the audit events it recorded."""
         job = _Read(asyncio.get_running_loop().create_future(), read)
         _enqueue(self._states, job, self._run_batch, self.max_batch)
-        result: tuple[T, list[PendingEvent]] = await asyncio.shield(job.future)
+        result: tuple[T, list[PendingEvent]] = await job.future
         return result
 
     async def _run_batch(self, batch: list[_Read]) -> list[tuple[bool, Any]]:
+        loop = asyncio.get_running_loop()
         if self.slots is None:
-            return await run_in_threadpool(self._read, batch)
+            return await loop.run_in_executor(self._thread, self._read, batch)
         async with self.slots.semaphore():
-            return await run_in_threadpool(self._read, batch)
+            return await loop.run_in_executor(self._thread, self._read, batch)
 
     def _read(self, batch: list[_Read]) -> list[tuple[bool, Any]]:
         """Run the batch (blocking; on a worker thread)."""

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Header, Request, status
 from fastapi.responses import Response
 
 from atlaxis.services import assessments, auth, diary, visits
-from atlaxis.services.auth import Authenticated
 from atlaxis.web.api.common import (
     ItemId,
     KindQuery,
@@ -37,7 +36,7 @@ from atlaxis.web.api.schemas import (
     VisitPatch,
     payload,
 )
-from atlaxis.web.deps import ActorDep, AuthDep, CommitterDep, UowDep
+from atlaxis.web.deps import ActorDep, AuthDep, CommitterDep, UowDep, touch_of
 
 router = APIRouter(tags=["care"])
 
@@ -130,7 +129,7 @@ async def add_diary_entry(
     # the lot), answered once that transaction has committed.
     prepared = diary.prepare_diary_entry(found.actor, patient_id, payload(body), idempotency_key)
     writing = committer.run_grouped(diary.add_diary_entries, prepared)
-    touch: Authenticated | None = getattr(request.state, "touch", None)
+    touch = touch_of(request)
     if touch is None:
         written: diary.DiaryWrite = await writing
     else:  # the token's last-used time, now and then: in the same batch

@@ -1,20 +1,23 @@
-"""The hashed text of an audit event must never change: every stored chain is verified by
-recomputing it. ``canonical_json`` writes it with orjson when that gives the same text, so
-it is checked here against the definition (``json.dumps`` with sorted keys, compact
-separators, ASCII escapes) over arbitrary values, including the ones orjson would write
-differently (non-ASCII, control characters, DEL, floats, huge integers, tuples)."""
+"""Hashed texts must never change: every stored audit chain is verified by recomputing it,
+and a stored Idempotency-Key is bound to the hash of its request. ``canonical_json`` writes
+them with orjson when that gives the same text, so it is checked here against the
+definition (``json.dumps`` with sorted keys, compact separators, ASCII escapes) over
+arbitrary values, including the ones orjson would write differently (non-ASCII, control
+characters, DEL, floats, huge integers, tuples)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from atlaxis.domain.audit import GENESIS_HASH, AuditEvent, canonical_json
+from atlaxis.domain.audit import GENESIS_HASH, AuditEvent
+from atlaxis.domain.canonical import canonical_json
+from atlaxis.services.diary import request_hash
 
 
 def definition(body: dict[str, Any]) -> str:
@@ -85,3 +88,22 @@ def test_plain_events_and_escapes() -> None:
         {"b": "a/b<>&'"},
     ):
         assert canonical_json(body) == definition(body)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    items=st.dictionaries(
+        st.sampled_from(["pain", "fatigue", "mood", "sleep_quality"]),
+        st.none() | st.integers(0, 10) | st.floats(0, 10),
+    ),
+    note=st.text(max_size=20),
+    extra=st.sampled_from([{}, {"date": date(2026, 3, 1)}, {"at": datetime(2026, 3, 1, 8)}]),
+)
+def test_idempotency_request_hash_is_unchanged(
+    items: dict[str, Any], note: str, extra: dict[str, Any]
+) -> None:
+    # the definition every stored key was bound to (default=str for non-JSON values)
+    body = {"date": "2026-03-01", "items": items, "body_map": ["neck"], "note": note} | extra
+    request = {"patient_id": 12, "body": body}
+    text = json.dumps(request, sort_keys=True, separators=(",", ":"), default=str)
+    assert request_hash(request) == hashlib.sha256(text.encode("utf-8")).hexdigest()
