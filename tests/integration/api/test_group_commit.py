@@ -123,3 +123,44 @@ def test_diary_posts_through_the_api_are_committed_before_the_answer(
     with database.uow() as uow:
         assert len(uow.diary.series(patient.id)) == min(n, 30)
         assert verify(uow).ok
+
+
+def test_a_failing_group_is_retried_item_by_item_and_clean_batches_use_no_savepoint(
+    database: Database, factory
+) -> None:
+    """A batch first runs without savepoints; when its group raises (here on a poisoned
+    item, after writing a row), that transaction is rolled back and the batch runs again
+    with savepoints: the group alone, then each item alone, so only the poisoned item
+    fails and nothing the failed attempts wrote remains."""
+    from sqlalchemy import event
+
+    clinic = factory.clinic()
+    patient = factory.patient(clinic)
+    committer = GroupCommitter(database)
+    savepoints: list[str] = []
+    event.listen(database.engine, "savepoint", lambda conn, name: savepoints.append(name))
+
+    def group(uow: UnitOfWork, items: list[int]) -> list[Any]:
+        for n in items:
+            uow.audit.record(_event(n, patient.id))
+        uow.clinics.add(f"Written by {items}", f"g{len(items)}-{min(items)}")
+        if -1 in items:
+            raise ValueError("poisoned")
+        return items
+
+    async def batch(items: list[int]) -> list[Any]:
+        calls = [committer.run_grouped(group, n) for n in items]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    assert asyncio.run(batch([1, 2, 3])) == [1, 2, 3]
+    assert savepoints == []  # a clean batch: no savepoint at all
+    out = asyncio.run(batch([4, -1, 5]))
+    assert out[0] == 4 and out[2] == 5 and isinstance(out[1], ValueError)
+    assert savepoints  # the retry isolated the group, then each item
+    with database.uow() as uow:
+        ids = sorted(int(e.entity_id or 0) for e in uow.audit.for_patient(patient.id))
+        assert ids == [1, 2, 3, 4, 5]
+        names = {c.name for c in _clinics(uow)}
+        assert {"Written by [1, 2, 3]", "Written by [4]", "Written by [5]"} <= names
+        assert not any("-1" in name or "4, -1" in name for name in names)
+        assert verify(uow).ok

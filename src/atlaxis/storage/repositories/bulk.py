@@ -17,6 +17,7 @@ PostgreSQL continue after them.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -34,6 +35,18 @@ if TYPE_CHECKING:
 
 #: SQLite page cache while bulk loading (negative = KiB): 64 MiB
 BULK_CACHE_KIB = 65_536
+
+#: at most this many rows and parameters go in one multi-row INSERT (SQLite allows 32,766
+#: parameters, PostgreSQL 65,535); bigger loads are streamed (COPY / executemany)
+VALUES_ROWS = 512
+VALUES_PARAMETERS = 8_192
+
+
+@functools.lru_cache(maxsize=256)
+def _values_sql(table: str, names: str, width: int, count: int, postgresql: bool) -> str:
+    mark = "%s" if postgresql else "?"
+    row = "(" + ", ".join([mark] * width) + ")"
+    return f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * count)
 
 
 def moment_text(day: str, hour: int, minute: int) -> str:
@@ -91,14 +104,21 @@ class BulkRepository(Repository):
             self.session.execute(insert(_table(table)), list(rows))
 
     def load(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> int:
-        """Append ``rows`` (tuples in ``columns`` order, database-ready values) to ``table``."""
+        """Append ``rows`` (tuples in ``columns`` order, database-ready values) to ``table``.
+
+        A few hundred rows (a group commit's batch) go in one multi-row ``INSERT`` (one
+        round trip to PostgreSQL, one step of SQLite's engine); more are streamed."""
         t = _table(table)
         _check_columns(t, columns)
         if not rows:
             return 0
         names = ", ".join(columns)
         raw: Any = self.session.connection().connection.driver_connection
-        if self.session.get_bind().dialect.name == "postgresql":
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        if len(rows) <= VALUES_ROWS and len(rows) * len(columns) <= VALUES_PARAMETERS:
+            sql = _values_sql(t.name, names, len(columns), len(rows), postgresql)
+            raw.execute(sql, [value for row in rows for value in row])
+        elif postgresql:
             copy_sql = f"COPY {t.name} ({names}) FROM STDIN"
             with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
                 for row in rows:
