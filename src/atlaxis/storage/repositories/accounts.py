@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, update
 
 from atlaxis.domain import Role, User
 from atlaxis.domain.accounts import ApiToken, Credentials, StoredResponse, WebSession
@@ -260,17 +261,13 @@ class IdempotencyRepository(Repository):
         if not pairs:
             return {}
         wanted = set(pairs)
-        if self.session.get_bind().dialect.name == "postgresql":
+        if self._postgresql():
             users, keys = zip(*sorted(wanted), strict=True)
-            rows = self.session.execute(_PAIRS_LOOKUP, {"users": list(users), "keys": list(keys)})
+            rows = self._driver_rows(_PAIRS_LOOKUP, [list(users), list(keys)])
         else:
-            t = IdempotencyKeyRow
-            stmt = select(t.user_id, t.key, t.request_hash, t.response_status, t.response_body)
-            stmt = stmt.where(
-                t.user_id.in_(sorted({u for u, _ in wanted})),
-                t.key.in_(sorted({k for _, k in wanted})),
-            )
-            rows = self.session.execute(stmt)
+            users_in = sorted({u for u, _ in wanted})
+            keys_in = sorted({k for _, k in wanted})
+            rows = self._driver_rows(_pairs_in(len(users_in), len(keys_in)), users_in + keys_in)
         return {
             (row[0], row[1]): StoredResponse(row[2], row[3], _json_object(row[4]))
             for row in rows
@@ -313,12 +310,22 @@ _IDEMPOTENCY_COLUMNS = (
     "created_at",
 )
 
-_PAIRS_LOOKUP = text(
+_PAIRS_LOOKUP = (
     "SELECT i.user_id, i.key, i.request_hash, i.response_status, i.response_body "
-    "FROM unnest(CAST(:users AS bigint[]), CAST(:keys AS text[])) AS q(user_id, key) "
+    "FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS q(user_id, key) "
     "CROSS JOIN LATERAL (SELECT * FROM idempotency_keys AS k "
     "WHERE k.user_id = q.user_id AND k.key = q.key) AS i"
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _pairs_in(users: int, keys: int) -> str:
+    """SQLite: the lookup by IN lists (served from the unique (user_id, key) index)."""
+    return (
+        "SELECT user_id, key, request_hash, response_status, response_body "
+        f"FROM idempotency_keys WHERE user_id IN ({', '.join('?' * users)}) "
+        f"AND key IN ({', '.join('?' * keys)})"
+    )
 
 
 def _json_object(value: Any) -> dict[str, Any]:

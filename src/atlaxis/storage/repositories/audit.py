@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import func, insert, select
 
 from atlaxis.domain.audit import GENESIS_HASH, AuditEvent, moment_text
 from atlaxis.storage.repositories.base import Repository
@@ -84,17 +84,16 @@ class AuditRepository(Repository):
             prev_hash = digest
         # written by the driver itself (COPY / executemany): every request appends here
         BulkRepository(self.session).load(AuditEventRow.__tablename__, _LOAD_COLUMNS, rows)
-        self.session.execute(_MOVE_HEAD, {"seq": seq, "hash": prev_hash})
+        self._driver_rows(_MOVE_HEAD, [seq, prev_hash, HEAD_ID])
         self.pending.clear()
         return written
 
     def _lock_head(self) -> tuple[str, int]:
-        stmt = (
-            select(AuditHeadRow.last_hash, AuditHeadRow.last_seq)
-            .where(AuditHeadRow.id == HEAD_ID)
-            .with_for_update()
-        )
-        row = self.session.execute(stmt).first()
+        """The head, locked until commit (PostgreSQL: ``FOR UPDATE``; SQLite: the write
+        transaction itself, begun IMMEDIATE)."""
+        sql = _HEAD + " FOR UPDATE" if self._postgresql() else _HEAD
+        rows = self._driver_rows(sql, [HEAD_ID])
+        row = rows[0] if rows else None
         if row is None:
             self.session.execute(
                 insert(AuditHeadRow).values(id=HEAD_ID, last_seq=0, last_hash=GENESIS_HASH)
@@ -159,11 +158,8 @@ assert _LOAD_COLUMNS == (
     "hash",
 ), "AuditRepository.flush builds its rows in this order"
 
-_MOVE_HEAD = (
-    update(AuditHeadRow)
-    .where(AuditHeadRow.id == HEAD_ID)
-    .values(last_seq=bindparam("seq"), last_hash=bindparam("hash"))
-)
+_MOVE_HEAD = "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = ?"
+_HEAD = "SELECT last_hash, last_seq FROM audit_head WHERE id = ?"
 
 
 def _event(row: AuditEventRow) -> AuditEvent:

@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import orjson
-from sqlalchemy import Table, event, func, insert, select, text
+from sqlalchemy import String, Table, event, func, insert, select, text
+from sqlalchemy.dialects.postgresql.base import PGDialect
 
 from atlaxis.storage.base import Base
 from atlaxis.storage.repositories.base import Repository
@@ -43,10 +44,33 @@ VALUES_PARAMETERS = 8_192
 
 
 @functools.lru_cache(maxsize=256)
-def _values_sql(table: str, names: str, width: int, count: int, postgresql: bool) -> str:
-    mark = "%s" if postgresql else "?"
-    row = "(" + ", ".join([mark] * width) + ")"
+def _values_sql(table: str, names: str, width: int, count: int) -> str:
+    """SQLite: one multi-row INSERT (one step of its engine for the lot)."""
+    row = "(" + ", ".join(["?"] * width) + ")"
     return f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * count)
+
+
+@functools.lru_cache(maxsize=64)
+def _unnest_sql(table: Table, columns: tuple[str, ...]) -> str:
+    """PostgreSQL: ``INSERT … SELECT`` from one text array per column. Text columns take
+    the text as it is (assigning it checks their length, where a cast would truncate)."""
+    dialect = PGDialect()  # type: ignore[no-untyped-call]
+    casts = ", ".join(
+        c if isinstance(table.c[c].type, String) else f"{c}::{table.c[c].type.compile(dialect)}"
+        for c in columns
+    )
+    arrays = ", ".join(["%s::text[]"] * len(columns))
+    names = ", ".join(columns)
+    return f"INSERT INTO {table.name} ({names}) SELECT {casts} FROM unnest({arrays}) AS u({names})"
+
+
+def _copy_text(value: Any) -> str | None:
+    """A database-ready value as the text PostgreSQL reads for its column (as in COPY)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
 
 
 def moment_text(day: str, hour: int, minute: int) -> str:
@@ -115,8 +139,13 @@ class BulkRepository(Repository):
         names = ", ".join(columns)
         raw: Any = self.session.connection().connection.driver_connection
         postgresql = self.session.get_bind().dialect.name == "postgresql"
-        if len(rows) <= VALUES_ROWS and len(rows) * len(columns) <= VALUES_PARAMETERS:
-            sql = _values_sql(t.name, names, len(columns), len(rows), postgresql)
+        if postgresql and len(rows) <= VALUES_ROWS:
+            # one statement whatever the row count (so prepared and planned once): a text
+            # array per column, each cast to its column's type as COPY would read it
+            columns_text = [[_copy_text(v) for v in c] for c in zip(*rows, strict=True)]
+            raw.execute(_unnest_sql(t, tuple(columns)), columns_text)
+        elif len(rows) <= VALUES_ROWS and len(rows) * len(columns) <= VALUES_PARAMETERS:
+            sql = _values_sql(t.name, names, len(columns), len(rows))
             raw.execute(sql, [value for row in rows for value in row])
         elif postgresql:
             copy_sql = f"COPY {t.name} ({names}) FROM STDIN"

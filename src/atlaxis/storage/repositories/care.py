@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from atlaxis.domain import Alert, Assessment, CoTherapy, DiaryEntry, Visit
 from atlaxis.storage import mapping
@@ -97,6 +97,11 @@ class AssessmentRepository(Repository):
         return [(pid, v[0], v[-1], len(v)) for pid, v in out.items()]
 
 
+_NEXT_DIARY_IDS = (
+    "SELECT nextval(pg_get_serial_sequence('diary_entries', 'id')) FROM generate_series(1, ?)"
+)
+
+
 class DiaryRepository(Repository):
     def add(self, entry: DiaryEntry) -> DiaryEntry:
         row = DiaryEntryRow(
@@ -160,12 +165,9 @@ class DiaryRepository(Repository):
         would be). SQLite: after the largest id, which is what SQLite itself assigns; safe
         because a writing transaction holds the write lock from its start (``BEGIN
         IMMEDIATE``, see ``storage.engine``) and diary entries are never deleted."""
-        t = DiaryEntryRow
-        if self.session.get_bind().dialect.name == "postgresql":
-            sequence = func.pg_get_serial_sequence(t.__tablename__, "id")
-            rows = select(func.nextval(sequence)).select_from(func.generate_series(1, count))
-            return [int(i) for i in self.session.scalars(rows)]
-        top = int(self.session.scalar(select(func.max(t.id))) or 0)
+        if self._postgresql():
+            return [int(row[0]) for row in self._driver_rows(_NEXT_DIARY_IDS, [count])]
+        top = int(self._driver_rows("SELECT max(id) FROM diary_entries")[0][0] or 0)
         return list(range(top + 1, top + 1 + count))
 
     def get(self, entry_id: int) -> DiaryEntry | None:
