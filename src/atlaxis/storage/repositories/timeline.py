@@ -23,7 +23,6 @@ from atlaxis.storage.tables import (
     CoTherapyRow,
     DiaryEntryRow,
     EpisodeRow,
-    PatientRow,
     VisitRow,
 )
 
@@ -45,17 +44,21 @@ def _json(text: str | None, empty: Any) -> Any:
     return empty if value is None else value
 
 
+_STAMP = (
+    "SELECT clinic_id, timeline_version, CAST(created_at AS TEXT) FROM patients WHERE id = ?"
+)
+
+
 class TimelineRepository(Repository):
     def stamp(self, patient_id: int) -> TimelineStamp | None:
         """The patient's clinic, timeline version and creation time; None if no such
         patient. Read it before the sections: rows read later in the same transaction are
         never older than the version says (see ``services.timeline``)."""
-        p = PatientRow
-        stmt = select(p.clinic_id, p.timeline_version, cast(p.created_at, Text))
-        row = self.session.execute(stmt.where(p.id == patient_id)).first()
-        if row is None:
+        rows = self._driver_rows(_STAMP, [patient_id])  # every timeline read: no ORM work
+        if not rows:
             return None
-        return TimelineStamp(int(row[0]), int(row[1]), str(row[2]))
+        clinic_id, version, created = rows[0]
+        return TimelineStamp(int(clinic_id), int(version), str(created))
 
     def diary(self, patient_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
         """Diary rows with their JSON and dates read as text and parsed in one pass (a year of
