@@ -310,9 +310,10 @@ _IDEMPOTENCY_COLUMNS = (
     "created_at",
 )
 
+#: PostgreSQL only; the arrays are sent in binary (no per-element quoting)
 _PAIRS_LOOKUP = (
     "SELECT i.user_id, i.key, i.request_hash, i.response_status, i.response_body "
-    "FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS q(user_id, key) "
+    "FROM unnest(CAST(%b AS bigint[]), CAST(%b AS text[])) AS q(user_id, key) "
     "CROSS JOIN LATERAL (SELECT * FROM idempotency_keys AS k "
     "WHERE k.user_id = q.user_id AND k.key = q.key) AS i"
 )

@@ -59,7 +59,7 @@ def _unnest_sql(table: Table, columns: tuple[str, ...]) -> str:
         c if isinstance(table.c[c].type, String) else f"{c}::{table.c[c].type.compile(dialect)}"
         for c in columns
     )
-    arrays = ", ".join(["%s::text[]"] * len(columns))
+    arrays = ", ".join(["%b::text[]"] * len(columns))  # binary: no per-element quoting
     names = ", ".join(columns)
     return f"INSERT INTO {table.name} ({names}) SELECT {casts} FROM unnest({arrays}) AS u({names})"
 
