@@ -99,6 +99,12 @@ def timeline_json(
     return TimelineJson(tag, body)
 
 
+def prefetch_stamps(uow: UnitOfWork, patient_ids: list[int]) -> None:
+    """Load the version stamps of several patients at once, for the :func:`timeline_json`
+    calls of one batch of reads (``web.group_commit.GroupReader``)."""
+    uow.timeline.prefetch_stamps(patient_ids)
+
+
 def _check_range(start: date | None, end: date | None) -> None:
     if start is not None and end is not None and end < start:
         raise ValidationError(

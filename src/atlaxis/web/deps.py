@@ -17,7 +17,7 @@ import asyncio
 import dataclasses
 import functools
 from collections.abc import AsyncIterator, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio
 from fastapi import Depends, Request
@@ -134,16 +134,21 @@ async def _append_read_events(
     await committer.append(events, work)
 
 
-async def read_once(request: Request, read: Callable[[UnitOfWork], T]) -> T:
+async def read_once(
+    request: Request,
+    read: Callable[[UnitOfWork], T],
+    prefetch: Callable[[UnitOfWork, list[Any]], None] | None = None,
+    key: Any = None,
+) -> T:
     """Run ``read(uow)`` in a read-only unit of work, batched with the reads that arrive
     meanwhile (``web.group_commit.GroupReader``: one transaction and one worker-thread hop
     for the batch), then append its audit events (and the caller's last-seen refresh)
     through the group committer before the result is returned. Shielded: a client hanging
-    up cannot drop the audit events."""
+    up cannot drop the audit events. ``prefetch``/``key``: see ``GroupReader``."""
     reader: GroupReader = request.app.state.reader
     touch = touch_of(request)
     with anyio.CancelScope(shield=True):
-        value, events = await reader.run(read)
+        value, events = await reader.run(read, prefetch, key)
         await _append_read_events(request, events, touch)
     return value
 

@@ -108,3 +108,49 @@ def test_a_read_sees_a_write_acknowledged_before_it_was_sent(
 
     before, after = asyncio.run(main())
     assert after == before + 1
+
+
+def test_timeline_stamps_are_prefetched_once_per_batch(database: Database, factory: Any) -> None:
+    """A batch of timeline reads loads every patient's version stamp in one query (the
+    prefetch), and each read still gets its own patient's stamp; a patient that does not
+    exist is None, as without the prefetch."""
+    from atlaxis.services.timeline import prefetch_stamps
+
+    clinic = factory.clinic()
+    patients = [factory.patient(clinic) for _ in range(3)]
+    with database.uow(read_only=True) as uow:
+        expected = {p.id: uow.timeline.stamp(p.id) for p in patients}
+    calls: list[list[int]] = []
+
+    def counting(uow: UnitOfWork, ids: list[int]) -> None:
+        calls.append(ids)
+        prefetch_stamps(uow, ids)
+
+    reader = GroupReader(database)
+    ids = [patients[n % 3].id for n in range(12)] + [10**9]
+
+    async def main() -> list[Any]:
+        reads = [reader.run(lambda uow, i=i: uow.timeline.stamp(i), counting, i) for i in ids]
+        return await asyncio.gather(*reads)
+
+    out = asyncio.run(main())
+    assert [value for value, _ in out] == [expected.get(i) for i in ids]
+    assert out[-1][0] is None and all(v is not None for v, _ in out[:-1])
+    assert calls == [[p.id for p in patients] + [10**9]]  # one batch, one prefetch, no repeats
+
+
+def test_a_failed_prefetch_runs_every_read_alone(database: Database, factory: Any) -> None:
+    clinic = factory.clinic()
+    patient = factory.patient(clinic)
+
+    def failing(uow: UnitOfWork, ids: list[int]) -> None:
+        uow.session.execute(text("SELECT * FROM no_such_table"))
+
+    reader = GroupReader(database)
+
+    async def main() -> list[Any]:
+        reads = [reader.run(_read_patient(patient.id, n), failing, n) for n in range(5)]
+        return await asyncio.gather(*reads)
+
+    out = asyncio.run(main())
+    assert [value for value, _ in out] == [(n, patient.record_number) for n in range(5)]

@@ -47,18 +47,40 @@ def _json(text: str | None, empty: Any) -> Any:
 _STAMP = (
     "SELECT clinic_id, timeline_version, CAST(created_at AS TEXT) FROM patients WHERE id = ?"
 )
+_STAMPS = "SELECT id, clinic_id, timeline_version, CAST(created_at AS TEXT) FROM patients WHERE id"
+_STAMPS_ANY = f"{_STAMPS} = ANY(CAST(%b AS bigint[]))"  # PostgreSQL, the ids sent in binary
+
+
+def _stamp(row: Any) -> TimelineStamp:
+    clinic_id, version, created = row
+    return TimelineStamp(int(clinic_id), int(version), str(created))
 
 
 class TimelineRepository(Repository):
+    def __init__(self, session: Any) -> None:
+        super().__init__(session)
+        self._stamps: dict[int, TimelineStamp | None] = {}
+
     def stamp(self, patient_id: int) -> TimelineStamp | None:
         """The patient's clinic, timeline version and creation time; None if no such
         patient. Read it before the sections: rows read later in the same transaction are
         never older than the version says (see ``services.timeline``)."""
+        if patient_id in self._stamps:  # loaded by prefetch_stamps in this transaction
+            return self._stamps[patient_id]
         rows = self._driver_rows(_STAMP, [patient_id])  # every timeline read: no ORM work
-        if not rows:
-            return None
-        clinic_id, version, created = rows[0]
-        return TimelineStamp(int(clinic_id), int(version), str(created))
+        return _stamp(rows[0]) if rows else None
+
+    def prefetch_stamps(self, patient_ids: list[int]) -> None:
+        """Load the stamps of several patients in one query for :meth:`stamp` (a batch of
+        timeline reads: one query instead of one round trip each)."""
+        if self._postgresql():
+            rows = self._driver_rows(_STAMPS_ANY, [list(patient_ids)])
+        else:
+            marks = ", ".join("?" * len(patient_ids))
+            rows = self._driver_rows(f"{_STAMPS} IN ({marks})", list(patient_ids))
+        found = {int(row[0]): _stamp(row[1:]) for row in rows}
+        for patient_id in patient_ids:
+            self._stamps[patient_id] = found.get(patient_id)
 
     def diary(self, patient_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
         """Diary rows with their JSON and dates read as text and parsed in one pass (a year of

@@ -117,7 +117,7 @@ async def read_timeline(
             current=lambda tag: etag_matches(if_none_match, f'"{tag}"'),
         )
 
-    return await read_once(request, read)
+    return await read_once(request, read, timeline.prefetch_stamps, patient_id)
 
 
 class OutcomesOut(BaseModel):
