@@ -230,6 +230,8 @@ def nice_step(span: float, target_steps: int = 8) -> float:
     if span <= 0 or not math.isfinite(span):
         return 1.0
     raw = span / max(1, target_steps)
+    if raw <= 0:  # a subnormal span divides to zero
+        return 1.0
     power = 10.0 ** math.floor(math.log10(raw))
     for mult in (1.0, 2.0, 2.5, 5.0, 10.0):
         if raw <= mult * power:
@@ -249,10 +251,12 @@ def histogram(values: Iterable[float], bin_width: float | None = None) -> tuple[
     if width < 1e-6:  # all values (nearly) equal: one unit-wide bin
         width = 1.0
     first = math.floor(data[0] / width)
+    if first * width > data[0]:  # v / width underflowed to -0.0 (a tiny negative v)
+        first -= 1
     last = math.floor(data[-1] / width)
     counts = [0] * (last - first + 1)
     for v in data:
-        counts[min(math.floor(v / width) - first, len(counts) - 1)] += 1
+        counts[max(0, min(math.floor(v / width) - first, len(counts) - 1))] += 1
     return tuple(
         Bin(round((first + i) * width, 10), round((first + i + 1) * width, 10), c)
         for i, c in enumerate(counts)

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from atlaxis.reports import charts as c
@@ -298,6 +298,8 @@ def test_nice_step() -> None:
     st.lists(st.floats(-1e4, 1e4, allow_nan=False), min_size=1, max_size=200),
     st.sampled_from([None, 0.5, 1.0, 7.0]),
 )
+@example([0.0, 5e-324], None)  # a subnormal span: log10 of zero
+@example([-5e-324], 7.0)  # -5e-324 / 7 underflows to -0.0: the bin must still hold it
 def test_histogram_keeps_every_value(values: list[float], width: float | None) -> None:
     bins = c.histogram(values, width)
     assert sum(b.count for b in bins) == len(values)
