@@ -73,22 +73,6 @@ def _own_thread(owner: object, name: str) -> ThreadPoolExecutor:
     return executor
 
 
-def _enqueue(
-    states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState],
-    job: Any,
-    runner: BatchRunner,
-    max_batch: int,
-) -> None:
-    """Queue ``job`` on this loop's queue; start draining it unless a drain is running."""
-    loop = asyncio.get_running_loop()
-    state = states.get(loop)
-    if state is None:
-        state = states[loop] = _LoopState()
-    state.queue.append(job)
-    if state.task is None or state.task.done():
-        state.task = loop.create_task(_drain(state, runner, max_batch))
-
-
 async def _drain(state: _LoopState, runner: BatchRunner, max_batch: int) -> None:
     """Run the queue in batches of at most ``max_batch``; settle each job's future (every
     job of a batch that could not run at all gets that batch's exception)."""
@@ -113,17 +97,35 @@ async def _drain(state: _LoopState, runner: BatchRunner, max_batch: int) -> None
                 job.future.set_exception(value)
 
 
-class GroupCommitter:
-    """Batches write jobs and audit events per event loop; see the module docstring."""
+class _Batcher:
+    """What the committer and the reader share: a queue per event loop, drained in batches
+    of at most ``max_batch`` on a thread of the batcher's own."""
 
-    def __init__(self, database: Database, gate: Any = None, *, max_batch: int = MAX_BATCH):
+    def __init__(self, database: Database, max_batch: int, thread_name: str) -> None:
         self.database = database
-        self.gate = gate  # web.deps.WriteGate (typed loosely: deps imports this module)
         self.max_batch = max_batch
         self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
             weakref.WeakKeyDictionary()
         )
-        self._thread = _own_thread(self, "atlaxis-commit")
+        self._thread = _own_thread(self, thread_name)
+
+    def _enqueue(self, job: Any, runner: BatchRunner) -> None:
+        """Queue ``job`` on this loop's queue; start draining it unless a drain is running."""
+        loop = asyncio.get_running_loop()
+        state = self._states.get(loop)
+        if state is None:
+            state = self._states[loop] = _LoopState()
+        state.queue.append(job)
+        if state.task is None or state.task.done():
+            state.task = loop.create_task(_drain(state, runner, self.max_batch))
+
+
+class GroupCommitter(_Batcher):
+    """Batches write jobs and audit events per event loop; see the module docstring."""
+
+    def __init__(self, database: Database, gate: Any = None, *, max_batch: int = MAX_BATCH):
+        super().__init__(database, max_batch, "atlaxis-commit")
+        self.gate = gate  # web.deps.WriteGate (typed loosely: deps imports this module)
 
     async def run(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run ``work(uow)`` in the next batch; its return value once the batch committed.
@@ -150,7 +152,7 @@ class GroupCommitter:
         return asyncio.get_running_loop().create_future()
 
     async def _submit(self, job: _Job) -> Any:
-        _enqueue(self._states, job, self._run_batch, self.max_batch)
+        self._enqueue(job, self._run_batch)
         return await job.future  # cancelled with the request: the batch skips its outcome
 
     async def _run_batch(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
@@ -260,7 +262,7 @@ class _Read:
     key: Any = None
 
 
-class GroupReader:
+class GroupReader(_Batcher):
     """Group read: the read-side twin of :class:`GroupCommitter`.
 
     Reads that arrive while a batch of reads runs are run together next, one after the
@@ -277,20 +279,15 @@ class GroupReader:
     """
 
     def __init__(self, database: Database, slots: Any = None, *, max_batch: int = MAX_BATCH):
-        self.database = database
+        super().__init__(database, max_batch, "atlaxis-read")
         self.slots = slots  # web.deps.RequestSlots (typed loosely: deps imports this module)
-        self.max_batch = max_batch
-        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._thread = _own_thread(self, "atlaxis-read")
 
     async def run(
         self, read: Callable[[UnitOfWork], T], prefetch: Prefetch | None = None, key: Any = None
     ) -> tuple[T, list[PendingEvent]]:
         """``read(uow)`` in the next batch: its value and the audit events it recorded."""
         job = _Read(asyncio.get_running_loop().create_future(), read, prefetch, key)
-        _enqueue(self._states, job, self._run_batch, self.max_batch)
+        self._enqueue(job, self._run_batch)
         result: tuple[T, list[PendingEvent]] = await job.future
         return result
 

@@ -144,21 +144,7 @@ class DiaryRepository(Repository):
             for e, i in zip(entries, ids, strict=True)
         ]
         BulkRepository(self.session).load(DiaryEntryRow.__tablename__, _DIARY_COLUMNS, rows)
-        return [
-            DiaryEntry(
-                id=i,
-                patient_id=e.patient_id,
-                local_date=e.local_date,
-                items=e.items,
-                local_time=e.local_time,
-                body_map=e.body_map,
-                note=e.note,
-                recalled=e.recalled,
-                entered_by=e.entered_by,
-                created_at=now,
-            )
-            for e, i in zip(entries, ids, strict=True)
-        ]
+        return [replace(e, id=i, created_at=now) for e, i in zip(entries, ids, strict=True)]
 
     def _next_ids(self, count: int) -> list[int]:
         """``count`` unused ids. PostgreSQL: from the table's own sequence (as a default id
