@@ -68,6 +68,9 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         docs_url=None,  # the stock docs page loads scripts from a CDN; our CSP forbids that
         redoc_url=None,
         lifespan=_lifespan,
+        # FastAPI's own OpenTelemetry: spans carry paths (patient ids) and error texts, and
+        # checking the global providers costs every request ~20 us; atlaxis exports none
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
     app.state.database = database if database is not None else Database(settings.database_url)

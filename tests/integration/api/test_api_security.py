@@ -234,3 +234,36 @@ def test_unexpected_error_is_a_bare_500(
     assert response.status_code == 500 and response.headers["content-type"] == PROBLEM
     assert "Jane" not in response.text and "RuntimeError" not in response.text
     assert "Jane" not in caplog.text and "RuntimeError" in caplog.text
+
+
+def test_no_request_reaches_an_opentelemetry_tracer(
+    client: TestClient, clinician: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FastAPI traces every request, and records validation failures and exceptions, once
+    an OpenTelemetry provider is configured in the process (by any library, or the
+    environment). Spans carry paths with patient ids and error texts: PHI. The app turns
+    that off."""
+    from opentelemetry import trace
+
+    started: list[str] = []
+
+    class Recording(trace.NoOpTracer):
+        def start_span(self, name: str, *args: Any, **kwargs: Any) -> Any:
+            started.append(name)
+            return super().start_span(name, *args, **kwargs)
+
+        def start_as_current_span(self, name: str, *args: Any, **kwargs: Any) -> Any:
+            started.append(name)
+            return super().start_as_current_span(name, *args, **kwargs)
+
+    class Provider(trace.TracerProvider):  # a real provider (the no-op one is ignored)
+        def get_tracer(self, *args: Any, **kwargs: Any) -> trace.Tracer:
+            return Recording()
+
+    monkeypatch.setattr(trace, "get_tracer_provider", lambda: Provider())
+    token = client.post("/api/v1/auth/token", json={"email": clinician.email, "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    assert client.get("/api/v1/patients", headers=headers).status_code == 200
+    assert client.get("/api/v1/patients/999999", headers=headers).status_code == 404
+    assert client.get("/api/v1/health").status_code == 200
+    assert started == []
