@@ -80,15 +80,7 @@ def timeline_json(
     timeline version is unchanged; no body at all when ``current(tag)`` says the caller
     already holds it. Scope check first (same errors as :func:`patient_timeline`), audited
     in every case."""
-    _check_range(start, end)
-    stamp = uow.timeline.stamp(patient_id)
-    patient_scope_known(
-        actor, patient_id, None if stamp is None else stamp.clinic_id, entity="timeline"
-    )
-    if stamp is None:  # a patient's own record, gone
-        raise not_found("patient", patient_id)
-    key: TimelineKey = (patient_id, start, end, actor.role in STAFF)
-    tag = _tag(key, stamp)
+    key, stamp, tag = _current_key(uow, actor, patient_id, start, end)
     _audit(uow, actor, patient_id)
     if current(tag):
         return TimelineJson(tag, None)
@@ -99,9 +91,49 @@ def timeline_json(
     return TimelineJson(tag, body)
 
 
+def cached_timeline_json(
+    uow: UnitOfWork,
+    actor: Actor,
+    patient_id: int,
+    start: date | None,
+    end: date | None,
+    *,
+    cache: TimelineCache,
+    current: Callable[[str], bool] = lambda tag: False,
+) -> TimelineJson | None:
+    """:func:`timeline_json` when it needs no more than the version stamp (the caller's
+    copy is current, or the body is cached): one primary-key lookup, cheap enough to run
+    inside a batch of writes. None, with nothing audited, when the body would have to be
+    built; the same errors otherwise."""
+    key, stamp, tag = _current_key(uow, actor, patient_id, start, end)
+    if current(tag):
+        _audit(uow, actor, patient_id)
+        return TimelineJson(tag, None)
+    body = cache.get(key, stamp)
+    if body is None:
+        return None
+    _audit(uow, actor, patient_id)
+    return TimelineJson(tag, body)
+
+
+def _current_key(
+    uow: UnitOfWork, actor: Actor, patient_id: int, start: date | None, end: date | None
+) -> tuple[TimelineKey, TimelineStamp, str]:
+    """Range and scope checked: the cache key, the version stamp and the ETag of the body."""
+    _check_range(start, end)
+    stamp = uow.timeline.stamp(patient_id)
+    patient_scope_known(
+        actor, patient_id, None if stamp is None else stamp.clinic_id, entity="timeline"
+    )
+    if stamp is None:  # a patient's own record, gone
+        raise not_found("patient", patient_id)
+    key: TimelineKey = (patient_id, start, end, actor.role in STAFF)
+    return key, stamp, _tag(key, stamp)
+
+
 def prefetch_stamps(uow: UnitOfWork, patient_ids: list[int]) -> None:
     """Load the version stamps of several patients at once, for the :func:`timeline_json`
-    calls of one batch of reads (``web.group_commit.GroupReader``)."""
+    (or :func:`cached_timeline_json`) calls of one batch (``web.group_commit``)."""
     uow.timeline.prefetch_stamps(patient_ids)
 
 

@@ -139,18 +139,46 @@ async def read_once(
     read: Callable[[UnitOfWork], T],
     prefetch: Callable[[UnitOfWork, list[Any]], None] | None = None,
     key: Any = None,
+    *,
+    quick: Callable[[UnitOfWork], T | None] | None = None,
 ) -> T:
     """Run ``read(uow)`` in a read-only unit of work, batched with the reads that arrive
     meanwhile (``web.group_commit.GroupReader``: one transaction and one worker-thread hop
     for the batch), then append its audit events (and the caller's last-seen refresh)
     through the group committer before the result is returned. Shielded: a client hanging
-    up cannot drop the audit events. ``prefetch``/``key``: see ``GroupReader``."""
-    reader: GroupReader = request.app.state.reader
+    up cannot drop the audit events. ``prefetch``/``key``: see ``GroupReader``.
+
+    ``quick``: a cheaper form of ``read`` that answers from a few lookups or says None
+    (having audited nothing). It runs first, inside the group committer's next batch, so
+    its audit events are committed in the same transaction and thread hop; only when it
+    says None does ``read`` run as above."""
     touch = touch_of(request)
+    if quick is not None:
+        committer: GroupCommitter = request.app.state.committer
+        found = await committer.read(_touching(quick, touch), prefetch, key)
+        if found is not None:
+            return found
+    reader: GroupReader = request.app.state.reader
     with anyio.CancelScope(shield=True):
         value, events = await reader.run(read, prefetch, key)
         await _append_read_events(request, events, touch)
     return value
+
+
+def _touching(
+    quick: Callable[[UnitOfWork], T | None], touch: auth.Authenticated | None
+) -> Callable[[UnitOfWork], T | None]:
+    """``quick``, refreshing the caller's last-seen time in the same batch when it answers."""
+    if touch is None:
+        return quick
+
+    def read(uow: UnitOfWork) -> T | None:
+        found = quick(uow)
+        if found is not None:
+            auth.touch(uow, touch)
+        return found
+
+    return read
 
 
 def _touch(uow: UnitOfWork, found: auth.Authenticated) -> None:

@@ -43,6 +43,10 @@ MAX_BATCH = 256
 Group = Callable[[UnitOfWork, list[Any]], list[Any]]
 
 
+#: ``prefetch(uow, keys)``: load what the batch's reads will look up by key, in one query
+Prefetch = Callable[[UnitOfWork, list[Any]], None]
+
+
 @dataclass
 class _Job:
     future: asyncio.Future[Any]
@@ -50,6 +54,15 @@ class _Job:
     events: list[PendingEvent] = field(default_factory=list)
     group: Group | None = None
     item: Any = None
+    prefetch: Prefetch | None = None
+    key: Any = None
+
+
+@dataclass(frozen=True)
+class _Refused:
+    """A read's domain error (scope, not found): raised to its caller, not to the batch."""
+
+    error: AtlaxisError
 
 
 @dataclass
@@ -147,6 +160,22 @@ class GroupCommitter(_Batcher):
         if events or work is not None:
             await self._submit(_Job(self._future(), work, list(events)))
 
+    async def read(
+        self, read: Callable[[UnitOfWork], T], prefetch: Prefetch | None = None, key: Any = None
+    ) -> T:
+        """Run a short read (``read(uow)``, a few lookups) in the next batch: the audit
+        events it records are appended and committed with the batch, before this returns
+        (one transaction and one thread hop where a read and then its audit append took
+        two each). A domain error it raises (:class:`AtlaxisError`: not found, out of
+        scope) drops its events and is raised here; it does not disturb the batch.
+        ``prefetch``/``key``: as for :class:`GroupReader`."""
+        job = _Job(self._future(), _refusing(read), prefetch=prefetch, key=key)
+        value = await self._submit(job)
+        if isinstance(value, _Refused):
+            raise value.error
+        result: T = value
+        return result
+
     @staticmethod
     def _future() -> asyncio.Future[Any]:
         return asyncio.get_running_loop().create_future()
@@ -178,6 +207,8 @@ class GroupCommitter(_Batcher):
         outcomes: list[tuple[bool, Any]] = [(False, None)] * len(batch)
         groups: dict[Group, list[int]] = {}
         with self.database.uow() as uow:
+            if not isolated and not _prefetched(uow, batch):
+                raise _Isolate  # the reads look their keys up one by one instead
             for index, job in enumerate(batch):
                 if job.group is not None:
                     groups.setdefault(job.group, []).append(index)
@@ -240,6 +271,21 @@ def _run_group(
     return [(not isinstance(v, BaseException), v) for v in values]
 
 
+def _refusing(read: Callable[[UnitOfWork], T]) -> Callable[[UnitOfWork], T | _Refused]:
+    """``read`` with its domain error (and the audit events it recorded before it) handed
+    back as a value: nothing was written, so the batch goes on without a savepoint."""
+
+    def work(uow: UnitOfWork) -> T | _Refused:
+        mark = len(uow.audit.pending)
+        try:
+            return read(uow)
+        except AtlaxisError as error:
+            del uow.audit.pending[mark:]
+            return _Refused(error)
+
+    return work
+
+
 def _alone(group: Group, item: Any) -> Callable[[UnitOfWork], Any]:
     def work(uow: UnitOfWork) -> Any:
         value = group(uow, [item])[0]
@@ -248,10 +294,6 @@ def _alone(group: Group, item: Any) -> Callable[[UnitOfWork], Any]:
         return value
 
     return work
-
-
-#: ``prefetch(uow, keys)``: load what the batch's reads will look up by key, in one query
-Prefetch = Callable[[UnitOfWork, list[Any]], None]
 
 
 @dataclass
@@ -316,7 +358,7 @@ class GroupReader(_Batcher):
         return outcomes
 
 
-def _prefetched(uow: UnitOfWork, batch: list[_Read]) -> bool:
+def _prefetched(uow: UnitOfWork, batch: list[_Read] | list[_Job]) -> bool:
     """Run each prefetch of the batch once with all its keys; False if one failed."""
     keys: dict[Prefetch, list[Any]] = {}
     for job in batch:

@@ -239,3 +239,37 @@ def test_staff_and_patient_views_and_date_ranges_are_cached_apart(
         assert (body["start"], body["end"]) == (params.get("start"), params.get("end"))
         etags.add(got.headers["etag"])
     assert len(etags) == 4
+
+
+@pytest.mark.parametrize("fast_path", [True, False])
+def test_a_cached_read_is_one_batch_of_the_committer(
+    make_app: Callable[..., FastAPI],
+    factory: Any,
+    database: Any,
+    fast_path: bool,
+) -> None:
+    """Only building a body takes the group reader (and then the committer, for the audit
+    event): a cached body, or a 304, is read and audited in one committer batch."""
+    app = make_app(fast_path=fast_path)
+    clinic = factory.clinic()
+    patient = factory.patient(clinic)
+    factory.user(Role.CLINICIAN, clinic, email="batch@home.org")
+    reads: list[int] = []
+    commits: list[int] = []
+    reader, committer = app.state.reader, app.state.committer
+    read_batch, commit_batch = reader._read, committer._commit
+    reader._read = lambda batch: reads.append(len(batch)) or read_batch(batch)
+    committer._commit = lambda batch: commits.append(len(batch)) or commit_batch(batch)
+    url = f"/api/v1/patients/{patient.id}/timeline"
+    with TestClient(app) as client:
+        body = {"email": "batch@home.org", "password": "correct horse battery staple"}
+        token = client.post("/api/v1/auth/token", json=body).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        commits.clear()
+        first = client.get(url, headers=headers)  # built: the reader, then the committer
+        assert first.status_code == 200 and len(reads) == 1 and len(commits) == 2
+        again = client.get(url, headers=headers)
+        same = client.get(url, headers=headers | {"If-None-Match": first.headers["etag"]})
+        assert again.content == first.content and same.status_code == 304
+        assert len(reads) == 1 and len(commits) == 4  # one batch each, no reader
+    assert audit_reads(database, patient.id) == 3

@@ -164,3 +164,90 @@ def test_a_failing_group_is_retried_item_by_item_and_clean_batches_use_no_savepo
         assert {"Written by [1, 2, 3]", "Written by [4]", "Written by [5]"} <= names
         assert not any("-1" in name or "4, -1" in name for name in names)
         assert verify(uow).ok
+
+
+def test_reads_in_a_batch_commit_their_audit_events_and_refuse_alone(
+    database: Database, factory
+) -> None:
+    """``GroupCommitter.read``: short reads share the batch of the writes (one transaction
+    for reads, their audit events and the writes). A read's domain error reaches only its
+    caller, with none of its audit events, and needs no savepoint; the stamps the reads
+    look up are prefetched once for the batch."""
+    from sqlalchemy import event
+
+    from atlaxis.errors import NotFound
+    from atlaxis.services.timeline import prefetch_stamps
+
+    clinic = factory.clinic()
+    patients = [factory.patient(clinic) for _ in range(3)]
+    committer = GroupCommitter(database)
+    savepoints: list[str] = []
+    event.listen(database.engine, "savepoint", lambda conn, name: savepoints.append(name))
+    prefetched: list[list[int]] = []
+    batches: list[int] = []
+    original = committer._commit
+
+    def counting(batch: list[Any]) -> Any:
+        batches.append(len(batch))
+        return original(batch)
+
+    committer._commit = counting  # type: ignore[method-assign]
+
+    def prefetch(uow: UnitOfWork, ids: list[int]) -> None:
+        prefetched.append(ids)
+        prefetch_stamps(uow, ids)
+
+    def read(n: int, patient_id: int) -> Any:
+        def run(uow: UnitOfWork) -> int:
+            uow.audit.record(_event(n, patient_id))  # recorded before the check fails
+            stamp = uow.timeline.stamp(patient_id)
+            if stamp is None:
+                raise NotFound(f"patient {patient_id} not found")
+            return stamp.version
+
+        return run
+
+    ids = [patients[n % 3].id for n in range(9)] + [10**9]
+
+    async def main() -> list[Any]:
+        calls = [committer.read(read(n, i), prefetch, i) for n, i in enumerate(ids)]
+        calls.append(committer.append([_event(100, patients[0].id)]))
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    out = asyncio.run(main())
+    with database.uow(read_only=True) as uow:
+        versions = [uow.timeline.stamp(i) for i in ids[:9]]
+        assert out[:9] == [v.version for v in versions if v is not None]
+        assert isinstance(out[9], NotFound) and out[10] is None
+        events = [e for p in patients for e in uow.audit.for_patient(p.id)]
+        logged = sorted(int(e.entity_id or 0) for e in events)
+        assert logged == [*range(9), 100]  # not the refused read's event
+        assert verify(uow).ok
+    assert batches == [11] and savepoints == []
+    assert prefetched == [[p.id for p in patients] + [10**9]]
+
+
+def test_a_failed_prefetch_in_a_batch_runs_it_again_without(database: Database, factory) -> None:
+    """A prefetch that fails (here: a database error, which on PostgreSQL ends the
+    transaction) does not fail the reads: the batch runs again, each read on its own."""
+    from sqlalchemy import text
+
+    clinic = factory.clinic()
+    patient = factory.patient(clinic)
+    committer = GroupCommitter(database)
+
+    def failing(uow: UnitOfWork, ids: list[int]) -> None:
+        uow.session.execute(text("SELECT * FROM no_such_table"))
+
+    def read(uow: UnitOfWork) -> int:
+        uow.audit.record(_event(1, patient.id))
+        stamp = uow.timeline.stamp(patient.id)
+        assert stamp is not None
+        return stamp.version
+
+    async def main() -> list[Any]:
+        return await asyncio.gather(*(committer.read(read, failing, n) for n in range(4)))
+
+    assert len(set(asyncio.run(main()))) == 1
+    with database.uow(read_only=True) as uow:
+        assert len(uow.audit.for_patient(patient.id)) == 4

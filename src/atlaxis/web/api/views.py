@@ -105,19 +105,20 @@ async def read_timeline(
     body from the app's cache while current, none when ``If-None-Match`` names it."""
     cache = timeline_cache(request.app)
 
-    def read(uow: UnitOfWork) -> timeline.TimelineJson:
-        return timeline.timeline_json(
-            uow,
-            actor,
-            patient_id,
-            start,
-            end,
-            cache=cache,
-            encode=dumps,
-            current=lambda tag: etag_matches(if_none_match, f'"{tag}"'),
+    def current(tag: str) -> bool:
+        return etag_matches(if_none_match, f'"{tag}"')
+
+    def quick(uow: UnitOfWork) -> timeline.TimelineJson | None:
+        return timeline.cached_timeline_json(
+            uow, actor, patient_id, start, end, cache=cache, current=current
         )
 
-    return await read_once(request, read, timeline.prefetch_stamps, patient_id)
+    def read(uow: UnitOfWork) -> timeline.TimelineJson:
+        return timeline.timeline_json(
+            uow, actor, patient_id, start, end, cache=cache, encode=dumps, current=current
+        )
+
+    return await read_once(request, read, timeline.prefetch_stamps, patient_id, quick=quick)
 
 
 class OutcomesOut(BaseModel):
