@@ -7,9 +7,10 @@ snapshot under concurrency); a read-only unit of work starts a plain deferred tr
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +19,10 @@ from atlaxis.errors import ConfigurationError, Problem
 #: execution option read by the SQLite ``begin`` hook
 BEGIN_OPTION = "atlaxis_sqlite_begin"
 BUSY_TIMEOUT_MS = 10_000
+
+#: PostgreSQL: a pooled connection idle for longer than this is pinged before it is used
+PING_AFTER_IDLE_S = 1.0
+_LAST_USED = "atlaxis_last_used"
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -42,14 +47,38 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, **kwargs: 
     url = _normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, echo=echo, **kwargs)
-    return create_engine(
-        url,
-        echo=echo,
-        pool_size=pool_size,
-        max_overflow=pool_size * 2,
-        pool_pre_ping=True,
-        **kwargs,
+    engine = create_engine(
+        url, echo=echo, pool_size=pool_size, max_overflow=pool_size * 2, **kwargs
     )
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling, for connections that may have gone stale: one that
+    sat in the pool longer than :data:`PING_AFTER_IDLE_S` is pinged at checkout and, if
+    dead, replaced (the pool retries with a new one). One in steady use is not: under load
+    every checkout would otherwise pay a round trip (``pool_pre_ping``), and a server that
+    restarts mid-load fails the statements in flight either way, after which SQLAlchemy
+    renews the whole pool."""
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_LAST_USED, 0.0) <= PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("stale pooled connection") from error
 
 
 def _sqlite_engine(url: str, *, echo: bool, **kwargs: Any) -> Engine:
