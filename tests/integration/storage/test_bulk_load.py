@@ -98,3 +98,29 @@ def test_text_too_long_for_its_column_is_refused_not_cut(db_url, uow_factory, pa
         # local_time is VARCHAR(5): the driver's own error, as for any raw statement
         with pytest.raises(psycopg.errors.StringDataRightTruncation, match="too long"):
             uow.bulk.load("diary_entries", DIARY_ALL, [row])
+
+
+def test_load_along_runs_the_statement_and_the_insert(db_url, uow_factory, path) -> None:
+    """``load_along``: the statement and the rows, both in the transaction (one statement
+    on PostgreSQL for a batch's worth of rows); rolled back together."""
+    from sqlalchemy import text
+
+    with uow_factory() as uow:
+        clinic = uow.clinics.add("Along", "along")
+        uow.commit()
+    rename = "UPDATE clinics SET name = ? WHERE id = ?"
+    columns = (*PATIENT, "created_at")
+    row = ("Al", "Ong", "female", "UTC", "2025-01-02 09:00:00")
+    with uow_factory() as uow:
+        kept = [(51, clinic.id, "A-1", *row)]
+        uow.bulk.load_along("patients", columns, kept, rename, ["Renamed", clinic.id])
+        uow.commit()
+    with uow_factory() as uow:
+        dropped = [(52, clinic.id, "A-2", *row)]
+        uow.bulk.load_along("patients", columns, dropped, rename, ["Gone", clinic.id])
+        uow.rollback()
+    with uow_factory(read_only=True) as uow:
+        name = uow.session.execute(text("SELECT name FROM clinics WHERE id = :i"), {"i": clinic.id})
+        assert name.scalar_one() == "Renamed"
+        ids = uow.session.execute(text("SELECT id FROM patients ORDER BY id")).scalars().all()
+        assert ids == [51]

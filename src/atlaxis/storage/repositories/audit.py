@@ -82,9 +82,10 @@ class AuditRepository(Repository):
                 )
             )  # in _LOAD_COLUMNS order
             prev_hash = digest
-        # written by the driver itself (COPY / executemany): every request appends here
-        BulkRepository(self.session).load(AuditEventRow.__tablename__, _LOAD_COLUMNS, rows)
-        self._driver_rows(_MOVE_HEAD, [seq, prev_hash, HEAD_ID])
+        # written by the driver itself, with the head's move: every request appends here
+        BulkRepository(self.session).load_along(
+            AuditEventRow.__tablename__, _LOAD_COLUMNS, rows, _MOVE_HEAD, [seq, prev_hash, HEAD_ID]
+        )
         self.pending.clear()
         return written
 

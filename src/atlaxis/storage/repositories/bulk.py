@@ -64,6 +64,17 @@ def _unnest_sql(table: Table, columns: tuple[str, ...]) -> str:
     return f"INSERT INTO {table.name} ({names}) SELECT {casts} FROM unnest({arrays}) AS u({names})"
 
 
+@functools.lru_cache(maxsize=16)
+def _with(statement: str, insert: str) -> str:
+    """PostgreSQL: ``statement`` (``?`` placeholders) and ``insert`` as one statement."""
+    return f"WITH _along AS ({statement.replace('?', '%s')}) {insert}"
+
+
+def _text_arrays(rows: Sequence[Sequence[Any]]) -> list[list[str | None]]:
+    """The rows as one text array per column (for :func:`_unnest_sql`)."""
+    return [[_copy_text(v) for v in column] for column in zip(*rows, strict=True)]
+
+
 def _copy_text(value: Any) -> str | None:
     """A database-ready value as the text PostgreSQL reads for its column (as in COPY)."""
     if value is None:
@@ -142,8 +153,7 @@ class BulkRepository(Repository):
         if postgresql and len(rows) <= VALUES_ROWS:
             # one statement whatever the row count (so prepared and planned once): a text
             # array per column, each cast to its column's type as COPY would read it
-            columns_text = [[_copy_text(v) for v in c] for c in zip(*rows, strict=True)]
-            raw.execute(_unnest_sql(t, tuple(columns)), columns_text)
+            raw.execute(_unnest_sql(t, tuple(columns)), _text_arrays(rows))
         elif len(rows) <= VALUES_ROWS and len(rows) * len(columns) <= VALUES_PARAMETERS:
             sql = _values_sql(t.name, names, len(columns), len(rows))
             raw.execute(sql, [value for row in rows for value in row])
@@ -156,6 +166,29 @@ class BulkRepository(Repository):
             marks = ", ".join("?" * len(columns))
             raw.executemany(f"INSERT INTO {t.name} ({names}) VALUES ({marks})", rows)
         return len(rows)
+
+    def load_along(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        statement: str,
+        params: Sequence[Any],
+    ) -> None:
+        """:meth:`load`, and ``statement`` (``?`` placeholders; it modifies data and returns
+        nothing) before it in the same transaction. On PostgreSQL a batch's worth of rows
+        and the statement go as one (``WITH … INSERT``): each statement costs ~0.1 ms of
+        driver work, and every group-commit batch runs this."""
+        t = _table(table)
+        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        if not (postgresql and 0 < len(rows) <= VALUES_ROWS):
+            self._driver_rows(statement, params)
+            self.load(table, columns, rows)
+            return
+        _check_columns(t, columns)
+        raw: Any = self.session.connection().connection.driver_connection
+        sql = _with(statement, _unnest_sql(t, tuple(columns)))
+        raw.execute(sql, [*params, *_text_arrays(rows)])
 
     def max_id(self, table: str) -> int:
         t = _table(table)
