@@ -147,6 +147,55 @@ def test_sigkill_during_diary_writes_loses_no_acknowledged_write(tmp_path: Path)
     assert SECRET_NOTE not in log.read_text(errors="replace")
 
 
+def test_sigkill_on_postgresql_loses_no_acknowledged_write(tmp_path: Path, db_url: str) -> None:
+    """The same on PostgreSQL, where the group committer's batches run on the event loop
+    (``storage.event_loop_batch``): every acknowledged write was committed before its
+    answer, and retried keys replay."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("SQLite is the test above")
+    from sqlalchemy import text
+
+    patient_id, token = _seed(db_url)
+    port, log = _free_port(), tmp_path / "server.log"
+    server = _start(db_url, port, log)
+    acked: dict[str, int] = {}
+    sent: list[str] = []
+
+    async def load_then_kill() -> None:
+        task = asyncio.create_task(_load(port, patient_id, token, acked, sent))
+        while len(acked) < 200:
+            await asyncio.sleep(0.02)
+        os.killpg(server.pid, signal.SIGKILL)
+        await task
+
+    try:
+        asyncio.run(asyncio.wait_for(load_then_kill(), timeout=60))
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    assert len(acked) >= 200
+    database = Database(db_url)
+    try:
+        with database.uow(read_only=True) as uow:
+            stored = set(uow.session.execute(text("SELECT id FROM diary_entries")).scalars())
+        missing = sorted(set(acked.values()) - stored)
+        assert missing == [], f"acknowledged writes lost after SIGKILL: {missing[:10]}"
+        server = _start(db_url, port, log)
+        try:
+            _retry_everything(port, patient_id, token, sent, acked)
+        finally:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        with database.uow(read_only=True) as uow:
+            count = uow.session.execute(text("SELECT count(*) FROM diary_entries")).scalar_one()
+            assert count == len(set(sent)), "a retried key made a second entry"
+            assert verify(uow).ok
+    finally:
+        database.dispose()
+    assert SECRET_NOTE not in log.read_text(errors="replace")
+
+
 def _retry_everything(
     port: int, patient_id: int, token: str, sent: list[str], acked: dict[str, Any]
 ) -> None:

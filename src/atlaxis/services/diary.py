@@ -101,10 +101,11 @@ def entry_json(entry: DiaryEntry) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class DiaryRequest:
     """A diary write checked outside any transaction (:func:`prepare_diary_entry`); the
-    errors it found are raised in the same order as before, inside the transaction."""
+    errors it found are raised in the same order as before, inside the transaction. Each
+    request is itself (compared and hashed by identity: two identical check-ins are two)."""
 
     actor: Actor
     patient_id: int
@@ -196,6 +197,17 @@ def add_diary_entries(
         else:  # unreachable today (the first is written), kept for safety
             out[i] = Conflict("this Idempotency-Key is being used by another request")
     return [o if o is not None else Conflict("not written") for o in out]
+
+
+def prefetch_diary_entries(uow: UnitOfWork, requests: list[DiaryRequest]) -> None:
+    """Send what :func:`add_diary_entries` will look up for ``requests`` before it runs:
+    the stored responses of their idempotency keys and an id for each entry (the group
+    commit's batch sends these with its other first queries, in one round trip on
+    PostgreSQL). Optional: without it the same lookups run when needed."""
+    uow.idempotency.prefetch(
+        [_ident(r) for r in requests if r.key is not None and r.actor.user_id is not None]
+    )
+    uow.diary.reserve_ids(sum(1 for r in requests if r.entry is not None))
 
 
 def _ident(r: DiaryRequest) -> tuple[int, str]:

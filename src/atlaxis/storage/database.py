@@ -7,6 +7,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from atlaxis.storage.engine import is_sqlite, make_engine, session_factory
+from atlaxis.storage.event_loop_batch import LoopBatch, LoopConnections
 from atlaxis.storage.uow import UnitOfWork
 
 
@@ -20,8 +21,15 @@ class Database:
     def is_sqlite(self) -> bool:
         return is_sqlite(self.engine)
 
-    def uow(self, *, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self.sessions, read_only=read_only)
+    def uow(self, *, read_only: bool = False, batch: LoopBatch | None = None) -> UnitOfWork:
+        """A unit of work (``batch``: one without a connection, whose statements go to an
+        event-loop batch; see ``storage.event_loop_batch``)."""
+        return UnitOfWork(self.sessions, read_only=read_only, batch=batch)
+
+    def loop_connections(self) -> LoopConnections | None:
+        """PostgreSQL: event-loop connections for the group committer's batches (None on
+        SQLite, whose statements are function calls: a worker thread costs little there)."""
+        return None if self.is_sqlite else LoopConnections(self.url)
 
     def ping(self) -> bool:
         with self.engine.connect() as conn:

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from atlaxis.errors import ConfigurationError, Problem
+from atlaxis.storage.repositories.base import LOOP_BATCH, NeedsConnection
 
 #: execution option read by the SQLite ``begin`` hook
 BEGIN_OPTION = "atlaxis_sqlite_begin"
@@ -125,11 +126,15 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if LOOP_BATCH in session.info and (session.new or session.dirty or session.deleted):
+        raise NeedsConnection("the ORM in an event-loop batch")
     if session.info.get(READ_ONLY) and (session.new or session.dirty or session.deleted):
         raise RuntimeError("a read-only unit of work cannot write data")
 
 
 def _refuse_dml(state: Any) -> None:
+    if LOOP_BATCH in state.session.info:
+        raise NeedsConnection("the ORM in an event-loop batch")
     if state.session.info.get(READ_ONLY) and (
         state.is_insert or state.is_update or state.is_delete
     ):

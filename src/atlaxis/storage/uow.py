@@ -15,6 +15,7 @@ behind the writer); its audit events are appended in a short write transaction a
 from __future__ import annotations
 
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +30,7 @@ from atlaxis.storage.repositories.accounts import (
 )
 from atlaxis.storage.repositories.assignments import AssignmentRepository, DraftRepository
 from atlaxis.storage.repositories.audit import AuditRepository
+from atlaxis.storage.repositories.base import LOOP_BATCH
 from atlaxis.storage.repositories.bulk import BulkRepository
 from atlaxis.storage.repositories.care import (
     AlertRepository,
@@ -45,18 +47,31 @@ from atlaxis.storage.repositories.records import (
 )
 from atlaxis.storage.repositories.timeline import TimelineRepository
 
+if TYPE_CHECKING:
+    from atlaxis.storage.event_loop_batch import LoopBatch
+
 
 class UnitOfWork:
     session: Session
 
-    def __init__(self, factory: sessionmaker[Session], *, read_only: bool = False) -> None:
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        read_only: bool = False,
+        batch: LoopBatch | None = None,
+    ) -> None:
         self._factory = factory
         self.read_only = read_only
         self.committed = False
+        self.batch = batch
 
     def __enter__(self) -> UnitOfWork:
         self.session = self._factory()
-        self._begin(read_only=self.read_only)
+        if self.batch is not None:  # no connection: statements go to the event-loop batch
+            self.session.info[LOOP_BATCH] = self.batch
+        else:
+            self._begin(read_only=self.read_only)
         s = self.session
         self.clinics = ClinicRepository(s)
         self.users = UserRepository(s)
@@ -94,6 +109,15 @@ class UnitOfWork:
             self._begin(read_only=False)
         written = self.audit.flush()
         self.session.commit()
+        self.committed = True
+        return written
+
+    async def commit_batch(self) -> list[AuditEvent]:
+        """An event-loop batch's commit (``batch=``): append the buffered audit events and
+        send every write with the COMMIT (see ``storage.event_loop_batch``)."""
+        assert self.batch is not None, "commit_batch is for a unit of work of a LoopBatch"
+        written = self.audit.flush()
+        await self.batch.commit()
         self.committed = True
         return written
 

@@ -52,6 +52,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     gc.collect()
     gc.freeze()
     yield
+    await app.state.committer.close()
     database: Database = app.state.database
     database.dispose()
 

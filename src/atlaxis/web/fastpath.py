@@ -113,7 +113,9 @@ class HotRoutes:
             await problem_response(error, request)(scope, receive, send)
             return
         committer = deps.get_committer(request)
-        writing = committer.run_grouped(diary.add_diary_entries, prepared)
+        writing = committer.run_grouped(
+            diary.add_diary_entries, prepared, diary.prefetch_diary_entries
+        )
         touch = deps.touch_of(request)
         try:
             if touch is None:

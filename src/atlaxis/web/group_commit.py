@@ -11,6 +11,13 @@ are the waiting requests answered: an acknowledged write, and the audit event of
 read, are committed like before (durable against a killed server); they merely share a
 transaction with their neighbours.
 
+On PostgreSQL a batch runs on the event loop itself when it can (``storage.event_loop_batch``:
+its first queries in one round trip, then every write with the COMMIT in another, on an
+asynchronous connection; no worker thread waiting for the GIL the loop holds); anything that
+path cannot do — a job using the ORM, a refused write, a connection that failed before the
+COMMIT — runs the batch on the worker thread instead, as described above, with nothing of
+the first attempt left.
+
 While one batch commits, new work queues for the next, so batches grow with load and the
 cost per request falls. On SQLite the committer holds the in-process write gate for each
 batch (other writers still take turns with it). Batches run on a thread of the committer's
@@ -22,6 +29,7 @@ batch half way.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -30,6 +38,7 @@ from typing import Any, TypeVar
 
 from atlaxis.errors import AtlaxisError
 from atlaxis.storage import Database, UnitOfWork
+from atlaxis.storage.event_loop_batch import LoopBatch, WriteUnknown
 from atlaxis.storage.repositories.audit import PendingEvent
 
 T = TypeVar("T")
@@ -139,6 +148,13 @@ class GroupCommitter(_Batcher):
     def __init__(self, database: Database, gate: Any = None, *, max_batch: int = MAX_BATCH):
         super().__init__(database, max_batch, "atlaxis-commit")
         self.gate = gate  # web.deps.WriteGate (typed loosely: deps imports this module)
+        #: PostgreSQL: batches run on the event loop (``storage.event_loop_batch``)
+        self.loop_connections = database.loop_connections()
+
+    async def close(self) -> None:
+        """Close this event loop's connection of the batches (at shutdown)."""
+        if self.loop_connections is not None:
+            await self.loop_connections.close()
 
     async def run(self, work: Callable[[UnitOfWork], T]) -> T:
         """Run ``work(uow)`` in the next batch; its return value once the batch committed.
@@ -146,11 +162,14 @@ class GroupCommitter(_Batcher):
         result: T = await self._submit(_Job(self._future(), work))
         return result
 
-    async def run_grouped(self, group: Group, item: Any) -> Any:
+    async def run_grouped(self, group: Group, item: Any, prefetch: Prefetch | None = None) -> Any:
         """Hand ``item`` to ``group``, called once per batch with every item queued for it
         (a few statements for the lot instead of a few per item). Should the call fail as
-        a whole, each item is retried alone in its own savepoint."""
-        return await self._submit(_Job(self._future(), None, group=group, item=item))
+        a whole, each item is retried alone in its own savepoint. ``prefetch(uow, items)``
+        sends the group's lookups with the batch's first queries (see :meth:`read`); the
+        items are its keys, so they must hash (by identity is fine)."""
+        job = _Job(self._future(), None, group=group, item=item, prefetch=prefetch, key=item)
+        return await self._submit(job)
 
     async def append(
         self, events: list[PendingEvent], work: Callable[[UnitOfWork], Any] | None = None
@@ -186,11 +205,48 @@ class GroupCommitter(_Batcher):
 
     async def _run_batch(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
         loop = asyncio.get_running_loop()
+        if self.loop_connections is not None:
+            outcomes = await self._on_loop(batch)
+            if outcomes is not None:
+                return outcomes
         lock = None if self.gate is None else self.gate.lock()
         if lock is None:
             return await loop.run_in_executor(self._thread, self._commit, batch)
         async with lock:
             return await loop.run_in_executor(self._thread, self._commit, batch)
+
+    async def _on_loop(self, batch: list[_Job]) -> list[tuple[bool, Any]] | None:
+        """The batch on the event loop, without savepoints (PostgreSQL; see
+        ``storage.event_loop_batch``): its first queries in one round trip, the jobs, then
+        every write with the COMMIT in another. None, with nothing written, if a job raised
+        or needs a connection of its own, if a write was refused, or if the connection
+        failed before the COMMIT was sent: the worker thread then runs the batch as before.
+        A connection lost with the COMMIT in flight fails the batch (it may be written)."""
+        assert self.loop_connections is not None
+        try:
+            connection = await self.loop_connections.connection()
+        except Exception:
+            return None
+        sending = LoopBatch(connection)
+        try:
+            with self.database.uow(batch=sending) as uow:
+                uow.audit.lock_head_early()
+                if not _prefetched(uow, batch):
+                    raise _Isolate
+                await sending.send()
+                outcomes = _jobs(uow, batch, isolated=False)
+                await uow.commit_batch()
+            return outcomes
+        except WriteUnknown:
+            await connection.close()  # whatever it was in the middle of ends with it
+            raise
+        except Exception:
+            with contextlib.suppress(Exception):  # a broken one is replaced next batch
+                await sending.rollback()
+            return None
+        except BaseException:  # cancelled mid-way (shutdown): the connection is not reused
+            await connection.close()
+            raise
 
     def _commit(self, batch: list[_Job]) -> list[tuple[bool, Any]]:
         """One transaction for the batch (blocking; on the committer's thread).
@@ -204,23 +260,29 @@ class GroupCommitter(_Batcher):
             return self._transaction(batch, isolated=True)
 
     def _transaction(self, batch: list[_Job], *, isolated: bool) -> list[tuple[bool, Any]]:
-        outcomes: list[tuple[bool, Any]] = [(False, None)] * len(batch)
-        groups: dict[Group, list[int]] = {}
         with self.database.uow() as uow:
             if not isolated and not _prefetched(uow, batch):
                 raise _Isolate  # the reads look their keys up one by one instead
-            for index, job in enumerate(batch):
-                if job.group is not None:
-                    groups.setdefault(job.group, []).append(index)
-                else:
-                    outcomes[index] = _run_job(uow, job, isolated)
-            for group, indexes in groups.items():
-                jobs = [batch[i] for i in indexes]
-                ran = _run_group(uow, group, jobs, isolated)
-                for index, outcome in zip(indexes, ran, strict=True):
-                    outcomes[index] = outcome
+            outcomes = _jobs(uow, batch, isolated)
             uow.commit()
         return outcomes
+
+
+def _jobs(uow: UnitOfWork, batch: list[_Job], isolated: bool) -> list[tuple[bool, Any]]:
+    """Run the batch's jobs, then its groups (each group once with all its items)."""
+    outcomes: list[tuple[bool, Any]] = [(False, None)] * len(batch)
+    groups: dict[Group, list[int]] = {}
+    for index, job in enumerate(batch):
+        if job.group is not None:
+            groups.setdefault(job.group, []).append(index)
+        else:
+            outcomes[index] = _run_job(uow, job, isolated)
+    for group, indexes in groups.items():
+        jobs = [batch[i] for i in indexes]
+        ran = _run_group(uow, group, jobs, isolated)
+        for index, outcome in zip(indexes, ran, strict=True):
+            outcomes[index] = outcome
+    return outcomes
 
 
 class _Isolate(Exception):

@@ -257,9 +257,14 @@ def test_a_cached_read_is_one_batch_of_the_committer(
     reads: list[int] = []
     commits: list[int] = []
     reader, committer = app.state.reader, app.state.committer
-    read_batch, commit_batch = reader._read, committer._commit
+    read_batch, commit_batch = reader._read, committer._run_batch
     reader._read = lambda batch: reads.append(len(batch)) or read_batch(batch)
-    committer._commit = lambda batch: commits.append(len(batch)) or commit_batch(batch)
+
+    async def counting(batch: list[Any]) -> Any:  # either path: event loop or thread
+        commits.append(len(batch))
+        return await commit_batch(batch)
+
+    committer._run_batch = counting
     url = f"/api/v1/patients/{patient.id}/timeline"
     with TestClient(app) as client:
         body = {"email": "batch@home.org", "password": "correct horse battery staple"}

@@ -24,13 +24,13 @@ def test_concurrent_jobs_share_batches_and_fail_alone(database: Database, factor
     patient = factory.patient(clinic)
     committer = GroupCommitter(database, max_batch=8)
     seen_batches: list[int] = []
-    original = committer._commit
+    original = committer._run_batch
 
-    def counting(batch: list[Any]) -> Any:
+    async def counting(batch: list[Any]) -> Any:
         seen_batches.append(len(batch))
-        return original(batch)
+        return await original(batch)
 
-    committer._commit = counting  # type: ignore[method-assign]
+    committer._run_batch = counting  # type: ignore[method-assign]
 
     def good(n: int) -> Any:
         def work(uow: UnitOfWork) -> int:
@@ -72,7 +72,9 @@ def _clinics(uow: UnitOfWork) -> list[Any]:
 def test_a_batch_that_cannot_commit_fails_every_waiting_request(
     database: Database, factory
 ) -> None:
+    """On the worker thread (SQLite's path, and PostgreSQL's fallback)."""
     committer = GroupCommitter(database)
+    committer.loop_connections = None
 
     def broken(batch: list[Any]) -> Any:
         raise RuntimeError("disk full")
@@ -185,13 +187,13 @@ def test_reads_in_a_batch_commit_their_audit_events_and_refuse_alone(
     event.listen(database.engine, "savepoint", lambda conn, name: savepoints.append(name))
     prefetched: list[list[int]] = []
     batches: list[int] = []
-    original = committer._commit
+    original = committer._run_batch
 
-    def counting(batch: list[Any]) -> Any:
+    async def counting(batch: list[Any]) -> Any:
         batches.append(len(batch))
-        return original(batch)
+        return await original(batch)
 
-    committer._commit = counting  # type: ignore[method-assign]
+    committer._run_batch = counting  # type: ignore[method-assign]
 
     def prefetch(uow: UnitOfWork, ids: list[int]) -> None:
         prefetched.append(ids)

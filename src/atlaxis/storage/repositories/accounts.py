@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Set
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from sqlalchemy import delete, func, select, update
 from atlaxis.domain import Role, User
 from atlaxis.domain.accounts import ApiToken, Credentials, StoredResponse, WebSession
 from atlaxis.storage import mapping
-from atlaxis.storage.repositories.base import Repository
+from atlaxis.storage.repositories.base import Pending, Repository
 from atlaxis.storage.repositories.bulk import BulkRepository, json_value, moment_value
 from atlaxis.storage.security_tables import (
     ApiTokenRow,
@@ -230,6 +231,10 @@ class LoginAttemptRepository(Repository):
 
 
 class IdempotencyRepository(Repository):
+    def __init__(self, session: Any) -> None:
+        super().__init__(session)
+        self._sent: tuple[frozenset[tuple[int, str]], Pending] | None = None
+
     def get(self, user_id: int, key: str) -> StoredResponse | None:
         t = IdempotencyKeyRow
         stmt = select(t.request_hash, t.response_status, t.response_body).where(
@@ -261,18 +266,32 @@ class IdempotencyRepository(Repository):
         if not pairs:
             return {}
         wanted = set(pairs)
-        if self._postgresql():
-            users, keys = zip(*sorted(wanted), strict=True)
-            rows = self._driver_rows(_PAIRS_LOOKUP, [list(users), list(keys)])
+        sent, self._sent = self._sent, None
+        if sent is not None and wanted <= sent[0]:  # sent earlier by prefetch
+            rows = sent[1].rows()
         else:
-            users_in = sorted({u for u, _ in wanted})
-            keys_in = sorted({k for _, k in wanted})
-            rows = self._driver_rows(_pairs_in(len(users_in), len(keys_in)), users_in + keys_in)
+            rows = self._lookup(wanted).rows()
         return {
             (row[0], row[1]): StoredResponse(row[2], row[3], _json_object(row[4]))
             for row in rows
             if (row[0], row[1]) in wanted
         }
+
+    def prefetch(self, pairs: list[tuple[int, str]]) -> None:
+        """Send the lookup of ``pairs`` now, for the next :meth:`get_many` of (some of) them
+        to read (inside ``UnitOfWork.pipeline()`` it travels with the batch's other first
+        queries). Read once: a later lookup asks the database again."""
+        if pairs:
+            wanted = frozenset(pairs)
+            self._sent = (wanted, self._lookup(wanted))
+
+    def _lookup(self, wanted: Set[tuple[int, str]]) -> Pending:
+        if self._postgresql():
+            users, keys = zip(*sorted(wanted), strict=True)
+            return self._driver_send(_PAIRS_LOOKUP, [list(users), list(keys)])
+        users_in = sorted({u for u, _ in wanted})
+        keys_in = sorted({k for _, k in wanted})
+        return self._driver_send(_pairs_in(len(users_in), len(keys_in)), users_in + keys_in)
 
     def add_many(self, rows: list[tuple[int, str, int | None, StoredResponse]]) -> None:
         """Store several (user id, key, patient id, response), written by the driver itself

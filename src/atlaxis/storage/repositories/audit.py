@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, insert, select
 
 from atlaxis.domain.audit import GENESIS_HASH, AuditEvent, moment_text
-from atlaxis.storage.repositories.base import Repository
+from atlaxis.storage.repositories.base import Pending, Repository
 from atlaxis.storage.repositories.bulk import BulkRepository, json_value, moment_value
 from atlaxis.storage.security_tables import AuditEventRow, AuditHeadRow
 
@@ -41,6 +41,17 @@ class AuditRepository(Repository):
     def __init__(self, session: Any) -> None:
         super().__init__(session)
         self.pending: list[PendingEvent] = []
+        self._head: Pending | None = None
+
+    def lock_head_early(self) -> None:
+        """PostgreSQL: send the head's ``SELECT … FOR UPDATE`` now (an event-loop batch sends
+        it with its other first queries: one round trip), for :meth:`flush` to use. The lock
+        is then held from here to commit instead of for the last statements only, which
+        matters only to another connection's writes (they wait for this transaction, as
+        they would at its end). No-op on SQLite, where the write transaction itself holds
+        the lock from its start."""
+        if self._postgresql() and self._head is None:
+            self._head = self._driver_send(_HEAD + " FOR UPDATE", [HEAD_ID])
 
     def record(self, event: PendingEvent) -> None:
         """Buffer an event; it is chained and written by :meth:`flush` at commit."""
@@ -92,8 +103,11 @@ class AuditRepository(Repository):
     def _lock_head(self) -> tuple[str, int]:
         """The head, locked until commit (PostgreSQL: ``FOR UPDATE``; SQLite: the write
         transaction itself, begun IMMEDIATE)."""
-        sql = _HEAD + " FOR UPDATE" if self._postgresql() else _HEAD
-        rows = self._driver_rows(sql, [HEAD_ID])
+        if self._head is not None:  # sent by lock_head_early (read once: it moves now)
+            rows, self._head = self._head.rows(), None
+        else:
+            sql = _HEAD + " FOR UPDATE" if self._postgresql() else _HEAD
+            rows = self._driver_rows(sql, [HEAD_ID])
         row = rows[0] if rows else None
         if row is None:
             self.session.execute(

@@ -17,19 +17,85 @@ Ts = TypeVarTuple("Ts")
 After = tuple[Any, int]
 
 
+#: ``session.info`` key: the event-loop batch (``storage.event_loop_batch.LoopBatch``) a
+#: unit of work without a connection of its own sends its statements to
+LOOP_BATCH = "atlaxis_loop_batch"
+
+
+class NeedsConnection(Exception):
+    """Work in an event-loop batch (``storage.event_loop_batch``) that needs a connection of
+    its own: the ORM, or rows wanted before the batch fetched them. The group committer then
+    runs the batch on its worker thread."""
+
+
+class Pending:
+    """The rows of a query sent now and read later (:meth:`Repository._driver_send`). In
+    PostgreSQL's pipeline mode several such queries travel in one round trip; the rows are
+    fetched on first use (after the pipeline synced, they are already here). One queued by
+    an event-loop batch is filled when the batch has sent it."""
+
+    __slots__ = ("_cursor", "_rows")
+
+    def __init__(self, cursor: Any = None, rows: list[tuple[Any, ...]] | None = None) -> None:
+        self._cursor = cursor
+        self._rows = rows
+
+    def fill(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        if self._rows is None:
+            if self._cursor is None:
+                raise NeedsConnection("rows wanted before the batch fetched them")
+            self._rows = [tuple(row) for row in self._cursor.fetchall()]
+            self._cursor = None
+        return self._rows
+
+
 class Repository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    def _raw(self) -> Any:
+        """This transaction's own driver connection (sqlite3 or psycopg)."""
+        if LOOP_BATCH in self.session.info:
+            raise NeedsConnection("a statement the event-loop batch cannot send")
+        return self.session.connection().connection.driver_connection
+
     def _driver_rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run ``sql`` (``?`` placeholders) on this transaction's own driver connection and
-        return its rows. For the few statements every group-commit batch runs: through the
-        ORM each costs ~0.1–0.4 ms of Python, which a batch of one pays in full. The text
-        must be valid on both backends (``FOR UPDATE`` only via :meth:`_postgresql`)."""
-        raw: Any = self.session.connection().connection.driver_connection
-        cursor = raw.execute(_placeholders(sql) if self._postgresql() else sql, params)
-        rows = cursor.fetchall() if cursor.description is not None else []
-        return [tuple(row) for row in rows]
+        """Run ``sql`` (``?`` placeholders; a query: it returns rows) on this transaction's
+        own driver connection and return its rows. For the few statements every group-commit
+        batch runs: through the ORM each costs ~0.1–0.4 ms of Python, which a batch of one
+        pays in full. The text must be valid on both backends (``FOR UPDATE`` only via
+        :meth:`_postgresql`)."""
+        return self._driver_send(sql, params).rows()
+
+    def _driver_send(self, sql: str, params: Sequence[Any] = ()) -> Pending:
+        """Send the query ``sql`` now and read its rows later: in an event-loop batch it is
+        queued, to travel with the batch's other first queries; elsewhere it runs at once
+        (SQLite: its rows are read at once too, before another statement can disturb the
+        cursor)."""
+        batch = self.session.info.get(LOOP_BATCH)
+        if batch is not None:
+            return batch.query(_placeholders(sql), params)  # type: ignore[no-any-return]
+        raw = self._raw()
+        if self._postgresql():
+            return Pending(raw.execute(_placeholders(sql), params))
+        return Pending(rows=[tuple(row) for row in raw.execute(sql, params).fetchall()])
+
+    def _driver_execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run the statement ``sql`` (``?`` placeholders; no rows back) at once."""
+        raw = self._raw()
+        raw.execute(_placeholders(sql) if self._postgresql() else sql, params)
+
+    def _driver_write(self, sql: str, params: Sequence[Any]) -> None:
+        """Run a write that returns nothing (``sql`` in the driver's own placeholders); in an
+        event-loop batch it is put off until the batch's COMMIT, and travels with it."""
+        batch = self.session.info.get(LOOP_BATCH)
+        if batch is not None:
+            batch.write(sql, params)
+        else:
+            self._raw().execute(sql, params)
 
     def _postgresql(self) -> bool:
         return bool(self.session.get_bind().dialect.name == "postgresql")

@@ -148,13 +148,15 @@ class BulkRepository(Repository):
         if not rows:
             return 0
         names = ", ".join(columns)
-        raw: Any = self.session.connection().connection.driver_connection
-        postgresql = self.session.get_bind().dialect.name == "postgresql"
+        postgresql = self._postgresql()
         if postgresql and len(rows) <= VALUES_ROWS:
             # one statement whatever the row count (so prepared and planned once): a text
-            # array per column, each cast to its column's type as COPY would read it
-            raw.execute(_unnest_sql(t, tuple(columns)), _text_arrays(rows))
-        elif len(rows) <= VALUES_ROWS and len(rows) * len(columns) <= VALUES_PARAMETERS:
+            # array per column, each cast to its column's type as COPY would read it (in an
+            # event-loop batch: sent with its COMMIT)
+            self._driver_write(_unnest_sql(t, tuple(columns)), _text_arrays(rows))
+            return len(rows)
+        raw: Any = self._raw()
+        if len(rows) <= VALUES_ROWS and len(rows) * len(columns) <= VALUES_PARAMETERS:
             sql = _values_sql(t.name, names, len(columns), len(rows))
             raw.execute(sql, [value for row in rows for value in row])
         elif postgresql:
@@ -178,17 +180,16 @@ class BulkRepository(Repository):
         """:meth:`load`, and ``statement`` (``?`` placeholders; it modifies data and returns
         nothing) before it in the same transaction. On PostgreSQL a batch's worth of rows
         and the statement go as one (``WITH … INSERT``): each statement costs ~0.1 ms of
-        driver work, and every group-commit batch runs this."""
+        driver work, and every group-commit batch runs this (in an event-loop batch: sent
+        with its COMMIT)."""
         t = _table(table)
-        postgresql = self.session.get_bind().dialect.name == "postgresql"
-        if not (postgresql and 0 < len(rows) <= VALUES_ROWS):
-            self._driver_rows(statement, params)
+        if not (self._postgresql() and 0 < len(rows) <= VALUES_ROWS):
+            self._driver_execute(statement, params)
             self.load(table, columns, rows)
             return
         _check_columns(t, columns)
-        raw: Any = self.session.connection().connection.driver_connection
         sql = _with(statement, _unnest_sql(t, tuple(columns)))
-        raw.execute(sql, [*params, *_text_arrays(rows)])
+        self._driver_write(sql, [*params, *_text_arrays(rows)])
 
     def max_id(self, table: str) -> int:
         t = _table(table)

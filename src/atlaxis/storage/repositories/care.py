@@ -10,7 +10,13 @@ from sqlalchemy import select, update
 
 from atlaxis.domain import Alert, Assessment, CoTherapy, DiaryEntry, Visit
 from atlaxis.storage import mapping
-from atlaxis.storage.repositories.base import After, Repository, date_range, newest_first
+from atlaxis.storage.repositories.base import (
+    After,
+    Pending,
+    Repository,
+    date_range,
+    newest_first,
+)
 from atlaxis.storage.repositories.bulk import BulkRepository, json_value, moment_value
 from atlaxis.storage.tables import (
     AlertRow,
@@ -103,6 +109,25 @@ _NEXT_DIARY_IDS = (
 
 
 class DiaryRepository(Repository):
+    def __init__(self, session: Any) -> None:
+        super().__init__(session)
+        self._reserved: list[int] = []
+        self._reserving: Pending | None = None
+
+    def reserve_ids(self, count: int) -> None:
+        """PostgreSQL: send for ``count`` ids from the table's sequence now (inside
+        ``UnitOfWork.pipeline()`` with the batch's other first queries), for
+        :meth:`add_many` to use. Ids reserved and not used are skipped, as ids of a rolled
+        back insert are. No-op on SQLite (its ids follow the largest, see
+        :meth:`_next_ids`)."""
+        if count > 0 and self._postgresql():
+            self._take_reserved()
+            self._reserving = self._driver_send(_NEXT_DIARY_IDS, [count])
+
+    def _take_reserved(self) -> None:
+        if self._reserving is not None:
+            self._reserved += [int(row[0]) for row in self._reserving.rows()]
+            self._reserving = None
     def add(self, entry: DiaryEntry) -> DiaryEntry:
         row = DiaryEntryRow(
             patient_id=entry.patient_id,
@@ -152,6 +177,10 @@ class DiaryRepository(Repository):
         because a writing transaction holds the write lock from its start (``BEGIN
         IMMEDIATE``, see ``storage.engine``) and diary entries are never deleted."""
         if self._postgresql():
+            self._take_reserved()
+            if len(self._reserved) >= count:
+                ids, self._reserved = self._reserved[:count], self._reserved[count:]
+                return ids
             return [int(row[0]) for row in self._driver_rows(_NEXT_DIARY_IDS, [count])]
         top = int(self._driver_rows("SELECT max(id) FROM diary_entries")[0][0] or 0)
         return list(range(top + 1, top + 1 + count))

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import orjson
 from sqlalchemy import Text, cast, select
 
-from atlaxis.storage.repositories.base import Repository, date_range
+from atlaxis.storage.repositories.base import Pending, Repository, date_range
 from atlaxis.storage.tables import (
     AlertRow,
     AssessmentRow,
@@ -60,11 +60,14 @@ class TimelineRepository(Repository):
     def __init__(self, session: Any) -> None:
         super().__init__(session)
         self._stamps: dict[int, TimelineStamp | None] = {}
+        self._sent: list[tuple[list[int], Pending]] = []
 
     def stamp(self, patient_id: int) -> TimelineStamp | None:
         """The patient's clinic, timeline version and creation time; None if no such
         patient. Read it before the sections: rows read later in the same transaction are
         never older than the version says (see ``services.timeline``)."""
+        if self._sent:
+            self._receive()
         if patient_id in self._stamps:  # loaded by prefetch_stamps in this transaction
             return self._stamps[patient_id]
         rows = self._driver_rows(_STAMP, [patient_id])  # every timeline read: no ORM work
@@ -72,15 +75,23 @@ class TimelineRepository(Repository):
 
     def prefetch_stamps(self, patient_ids: list[int]) -> None:
         """Load the stamps of several patients in one query for :meth:`stamp` (a batch of
-        timeline reads: one query instead of one round trip each)."""
+        timeline reads: one query instead of one round trip each). The query is sent now
+        and read at the first :meth:`stamp` (inside ``UnitOfWork.pipeline()`` it travels
+        with the batch's other first queries)."""
+        ids = list(patient_ids)
         if self._postgresql():
-            rows = self._driver_rows(_STAMPS_ANY, [list(patient_ids)])
+            sent = self._driver_send(_STAMPS_ANY, [ids])
         else:
-            marks = ", ".join("?" * len(patient_ids))
-            rows = self._driver_rows(f"{_STAMPS} IN ({marks})", list(patient_ids))
-        found = {int(row[0]): _stamp(row[1:]) for row in rows}
-        for patient_id in patient_ids:
-            self._stamps[patient_id] = found.get(patient_id)
+            marks = ", ".join("?" * len(ids))
+            sent = self._driver_send(f"{_STAMPS} IN ({marks})", ids)
+        self._sent.append((ids, sent))
+
+    def _receive(self) -> None:
+        sent, self._sent = self._sent, []
+        for ids, pending in sent:
+            found = {int(row[0]): _stamp(row[1:]) for row in pending.rows()}
+            for patient_id in ids:
+                self._stamps[patient_id] = found.get(patient_id)
 
     def diary(self, patient_id: int, start: date | None, end: date | None) -> list[dict[str, Any]]:
         """Diary rows with their JSON and dates read as text and parsed in one pass (a year of

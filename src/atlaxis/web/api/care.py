@@ -128,7 +128,9 @@ async def add_diary_entry(
     # with the other diary writes queued meanwhile (one transaction, a few statements for
     # the lot), answered once that transaction has committed.
     prepared = diary.prepare_diary_entry(found.actor, patient_id, payload(body), idempotency_key)
-    writing = committer.run_grouped(diary.add_diary_entries, prepared)
+    writing = committer.run_grouped(
+        diary.add_diary_entries, prepared, diary.prefetch_diary_entries
+    )
     touch = touch_of(request)
     if touch is None:
         written: diary.DiaryWrite = await writing
