@@ -329,12 +329,16 @@ _IDEMPOTENCY_COLUMNS = (
     "created_at",
 )
 
-#: PostgreSQL only; the arrays are sent in binary (no per-element quoting)
+#: PostgreSQL only; the arrays are sent in binary (no per-element quoting). ``LIMIT 1``
+#: (the pair is unique) keeps the lateral subquery from being flattened into a join, so
+#: every plan probes the unique index once per pair: a join was free to hash the whole
+#: table instead, and a prepared statement's generic plan, chosen while the table was
+#: small, kept doing so as it grew (the database's lookups grew with every check-in)
 _PAIRS_LOOKUP = (
     "SELECT i.user_id, i.key, i.request_hash, i.response_status, i.response_body "
     "FROM unnest(CAST(%b AS bigint[]), CAST(%b AS text[])) AS q(user_id, key) "
     "CROSS JOIN LATERAL (SELECT * FROM idempotency_keys AS k "
-    "WHERE k.user_id = q.user_id AND k.key = q.key) AS i"
+    "WHERE k.user_id = q.user_id AND k.key = q.key LIMIT 1) AS i"
 )
 
 
