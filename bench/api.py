@@ -413,11 +413,20 @@ How the API gets there (each step measured with py-spy, an in-process driver and
   cookie with and without CSRF, 304s) to both paths and requires identical answers and audit
   events.
 - Group commit (`web/group_commit.py`): diary POSTs and the audit events of reads are queued
-  to one committer (a thread of its own) that writes everything queued in one transaction,
-  chains the audit hashes in order and commits once; each request is answered only after its
-  batch committed (the SIGKILL crash test still passes). A batch runs without savepoints
-  first; only if a job raises is it run again with a savepoint per job, so that one rolls back
-  alone.
+  to one committer that writes everything queued in one transaction, chains the audit hashes
+  in order and commits once; each request is answered only after its batch committed (the
+  SIGKILL crash test passes on both backends). A batch runs without savepoints first; only if
+  a job raises is it run again with a savepoint per job, so that one rolls back alone.
+- On PostgreSQL the batch runs on the event loop (`storage/event_loop_batch.py`, ADR 0002):
+  BEGIN, the audit head's lock and the batch's lookups (idempotency keys, diary ids, timeline
+  stamps) in one pipelined round trip on an asynchronous psycopg connection, then every row
+  with the COMMIT in a second. On a worker thread each round trip ended in a wait for the GIL
+  the loop holds under load (2.5-5 ms each, where the statements took ~0.1 ms); anything the
+  loop path cannot do (the ORM, a refused write) runs the batch on the thread as before.
+- The idempotency lookup's lateral subquery has `LIMIT 1`, so no plan can flatten it into a
+  hash join: a prepared statement's generic plan, chosen while the table was small, hashed
+  the whole table on every batch, and check-ins slowed as the table grew (~2,800 to ~1,900
+  req/s within 40 s of load on PostgreSQL; now flat).
 - The statements every batch runs are sent to the driver directly, not built by the ORM per
   batch (each cost 0.1-0.4 ms of Python, which a batch of one paid in full): the idempotency
   lookup, the next diary ids, the audit head's lock and move, and the rows themselves in one
@@ -447,7 +456,7 @@ How the API gets there (each step measured with py-spy, an in-process driver and
   one credential share one lookup.
 - The idempotency lookup probes the unique (user_id, key) index per key on PostgreSQL (with
   the statistics of a fresh table its IN-list plan scanned all of the user's keys: 25 ms per
-  batch after 12,800 check-ins).
+  batch after 12,800 check-ins; see also the `LIMIT 1` above).
 - uvicorn runs with httptools and uvloop; `gc.freeze()` after start-up.
 
 Before this work (same script, commit 11983bf, FastAPI only, pure-Python HTTP parser):
@@ -457,7 +466,7 @@ sqlite floor 3,239 req/s, diary POST 101 req/s (3%) p99 984 ms, timeline 37 req/
 
 Limits of this measurement: one server process is bound to one core by the GIL while wrk
 runs on the other of this machine's {os.cpu_count()} cores (and the machine is shared, so runs
-vary by +-30%). Absolute numbers follow the machine: on machines of this same 2-core kind the
+vary by +-30%). On PostgreSQL the database server shares those cores too. Absolute numbers follow the machine: on machines of this same 2-core kind the
 floor has measured from about 4,600 to 10,400 req/s on different days, with the same code.
 Compare runs by their ratios to their own floor; the p99 targets are absolute, so whether they
 are met depends on the machine as much as on the code. At 64 closed-loop clients the mean
