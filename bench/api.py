@@ -466,8 +466,9 @@ sqlite floor 3,239 req/s, diary POST 101 req/s (3%) p99 984 ms, timeline 37 req/
 
 Limits of this measurement: one server process is bound to one core by the GIL while wrk
 runs on the other of this machine's {os.cpu_count()} cores (and the machine is shared, so runs
-vary by +-30%). On PostgreSQL the database server shares those cores too. Absolute numbers follow the machine: on machines of this same 2-core kind the
-floor has measured from about 4,600 to 10,400 req/s on different days, with the same code.
+vary by +-30%; on PostgreSQL the database server shares those cores too). Absolute numbers
+follow the machine: on machines of this same 2-core kind the floor has measured from about
+4,600 to 11,900 req/s on different days, with the same code.
 Compare runs by their ratios to their own floor; the p99 targets are absolute, so whether they
 are met depends on the machine as much as on the code. At 64 closed-loop clients the mean
 latency is clients / throughput (Little's law): p99 under 50 ms needs roughly 1,800-2,000
