@@ -27,7 +27,12 @@ class Settings(BaseSettings):
     )
     database_url: str = Field(
         default="sqlite:///./atlaxis.db",
-        description="SQLAlchemy URL: `sqlite:///path.db` (default) or `postgresql+psycopg://user@host/db`.",
+        description=(
+            "SQLAlchemy URL: `sqlite:///path.db` (default) or `postgresql+psycopg://user@host/db`."
+            " On PostgreSQL each server process holds, beside its pool (up to 30 connections),"
+            " one connection of its own for the group committer's batches (ADR 0002): allow for"
+            " it in `max_connections`."
+        ),
     )
     secret_key: str = Field(
         default=DEFAULT_SECRET,
