@@ -155,6 +155,40 @@ def test_a_job_using_the_orm_runs_the_batch_on_the_thread_once(
         assert verify(uow).ok
 
 
+def test_a_token_refresh_shares_the_loop_batch(pg: Database, factory: Any) -> None:
+    """A phone's first check-in of the day refreshes its token's last-used time in the same
+    batch: a driver-level write, so the batch stays on the loop (the ORM would send it to
+    the thread, and nearly every real check-in carries one)."""
+    from datetime import UTC, datetime
+
+    from atlaxis.services import auth
+    from atlaxis.services.auth import create_api_token
+
+    patient, user = _patient_user(factory)
+    with pg.uow() as uow:
+        token = create_api_token(uow, Actor.system(), user.id, "phone", ["read", "write"])
+        uow.commit()
+    committer = GroupCommitter(pg)
+    threaded = _threaded(committer)
+    found = auth.Authenticated(actor=Actor.system(), token_id=token.token.id)
+    at = datetime(2025, 3, 1, 7, 30, 15, 250000, tzinfo=UTC)
+    request = _checkins(patient, user.id, 1)[0]
+
+    async def main() -> Any:
+        writing = committer.run_grouped(
+            diary.add_diary_entries, request, diary.prefetch_diary_entries
+        )
+        refresh = committer.append([], lambda uow: auth.touch(uow, found, now=at))
+        return await asyncio.gather(writing, refresh)
+
+    written, _ = asyncio.run(main())
+    assert written.status == 201 and threaded == []
+    with pg.uow(read_only=True) as uow:
+        stored = uow.api_tokens.by_hash(token.token.token_hash)
+        assert stored is not None and stored.last_used_at is not None
+        assert stored.last_used_at.replace(tzinfo=UTC) == at
+
+
 def test_an_orm_read_runs_on_the_thread_not_on_the_loop(pg: Database, factory: Any) -> None:
     """An ORM query would block the event loop on a pooled connection: that batch runs on
     the worker thread (as a clinician's check-in does: its scope check reads the patient)."""

@@ -146,8 +146,10 @@ class WebSessionRepository(Repository):
         )
 
     def touch(self, id_hash: str, at: datetime) -> None:
-        stmt = update(WebSessionRow).where(WebSessionRow.id_hash == id_hash)
-        self.session.execute(stmt.values(last_seen_at=at))
+        """Refresh the last-seen time (a driver-level write: it may share a group-commit
+        batch on the event loop, see ``storage.event_loop_batch``)."""
+        sql = _touch_sql(self._postgresql(), "web_sessions", "last_seen_at", "id_hash")
+        self._driver_write(sql, [moment_value(at), id_hash])
 
     def delete(self, id_hash: str) -> None:
         self.session.execute(delete(WebSessionRow).where(WebSessionRow.id_hash == id_hash))
@@ -193,8 +195,18 @@ class ApiTokenRepository(Repository):
         return bool(self.session.execute(stmt.values(revoked_at=at)).rowcount)  # type: ignore[attr-defined]
 
     def touch(self, token_id: int, at: datetime) -> None:
-        stmt = update(ApiTokenRow).where(ApiTokenRow.id == token_id)
-        self.session.execute(stmt.values(last_used_at=at))
+        """Refresh the last-used time (a driver-level write, as for sessions)."""
+        sql = _touch_sql(self._postgresql(), "api_tokens", "last_used_at", "id")
+        self._driver_write(sql, [moment_value(at), token_id])
+
+
+@functools.lru_cache(maxsize=8)
+def _touch_sql(postgresql: bool, table: str, column: str, key: str) -> str:
+    """``UPDATE table SET column = <moment text> WHERE key = …`` in the driver's placeholders
+    (the moment in the stored text form, which PostgreSQL casts to its timestamp)."""
+    if postgresql:
+        return f"UPDATE {table} SET {column} = CAST(%s AS timestamp) WHERE {key} = %s"
+    return f"UPDATE {table} SET {column} = ? WHERE {key} = ?"
 
 
 def _token(row: ApiTokenRow) -> ApiToken:
