@@ -1,4 +1,6 @@
-"""PostgreSQL: the idempotency lookup of a check-in batch probes the unique (user_id, key)
+"""The driver-level statements of the group commit's batches.
+
+PostgreSQL: the idempotency lookup of a check-in batch probes the unique (user_id, key)
 index once per pair, whatever plan the server caches. With the lookup written as a plain
 join, a prepared statement's generic plan chosen while the table was small hashed the whole
 table on every batch; as the table grew with every check-in, the database's time per batch
@@ -66,3 +68,34 @@ def test_the_lookup_finds_each_pair_once(pg: Database, factory: Any) -> None:
     assert count == 6
     assert sorted(found) == sorted(wanted[:3])
     assert found[(users[1].id, "k2")] == StoredResponse(f"h{users[1].id}2", 201, {"n": 2})
+
+
+def test_touches_store_the_moment_on_both_backends(database: Database, factory: Any) -> None:
+    """Token and session refreshes are driver-level writes (they may share an event-loop
+    batch): the moment read back is the moment written, to the microsecond."""
+    from datetime import UTC, datetime, timedelta
+
+    from atlaxis.domain import Actor, Role
+    from atlaxis.domain.accounts import WebSession
+    from atlaxis.services.auth import create_api_token
+
+    clinic = factory.clinic()
+    user = factory.user(Role.CLINICIAN, clinic)
+    at = datetime(2025, 6, 30, 23, 59, 58, 123456, tzinfo=UTC)
+    start = at - timedelta(hours=1)
+    with database.uow() as uow:
+        token = create_api_token(uow, Actor.system(), user.id, "desk", ["read"])
+        session = WebSession("h" * 64, user.id, start, start, at + timedelta(hours=8), "c")
+        uow.web_sessions.add(session)
+        uow.commit()
+    with database.uow() as uow:
+        uow.api_tokens.touch(token.token.id, at)
+        uow.web_sessions.touch(session.id_hash, at)
+        uow.commit()
+    with database.uow(read_only=True) as uow:
+        stored_token = uow.api_tokens.get(token.token.id)
+        stored_session = uow.web_sessions.get(session.id_hash)
+    assert stored_token is not None and stored_session is not None
+    assert stored_token.last_used_at is not None
+    assert stored_token.last_used_at.replace(tzinfo=UTC) == at
+    assert stored_session.last_seen_at.replace(tzinfo=UTC) == at
