@@ -98,12 +98,11 @@ async def _load(
     await asyncio.gather(*(client(n) for n in range(CLIENTS)))
 
 
-def test_sigkill_during_diary_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
-    db_file = tmp_path / "crash.db"
-    url = f"sqlite:///{db_file}"
-    upgrade(url)
-    patient_id, token = _seed(url)
-    port, log = _free_port(), tmp_path / "server.log"
+def _killed_under_load(
+    url: str, port: int, log: Path, patient_id: int, token: str
+) -> tuple[dict[str, int], list[str]]:
+    """Serve ``url``, load it with check-ins, SIGKILL it after 200 acknowledged writes; the
+    acknowledged keys (with their ids) and every key sent."""
     server = _start(url, port, log)
     acked: dict[str, int] = {}
     sent: list[str] = []
@@ -122,6 +121,16 @@ def test_sigkill_during_diary_writes_loses_no_acknowledged_write(tmp_path: Path)
             os.killpg(server.pid, signal.SIGKILL)
         server.wait()
     assert len(acked) >= 200
+    return acked, sent
+
+
+def test_sigkill_during_diary_writes_loses_no_acknowledged_write(tmp_path: Path) -> None:
+    db_file = tmp_path / "crash.db"
+    url = f"sqlite:///{db_file}"
+    upgrade(url)
+    patient_id, token = _seed(url)
+    port, log = _free_port(), tmp_path / "server.log"
+    acked, sent = _killed_under_load(url, port, log, patient_id, token)
 
     with sqlite3.connect(db_file) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -157,24 +166,7 @@ def test_sigkill_on_postgresql_loses_no_acknowledged_write(tmp_path: Path, db_ur
 
     patient_id, token = _seed(db_url)
     port, log = _free_port(), tmp_path / "server.log"
-    server = _start(db_url, port, log)
-    acked: dict[str, int] = {}
-    sent: list[str] = []
-
-    async def load_then_kill() -> None:
-        task = asyncio.create_task(_load(port, patient_id, token, acked, sent))
-        while len(acked) < 200:
-            await asyncio.sleep(0.02)
-        os.killpg(server.pid, signal.SIGKILL)
-        await task
-
-    try:
-        asyncio.run(asyncio.wait_for(load_then_kill(), timeout=60))
-    finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-    assert len(acked) >= 200
+    acked, sent = _killed_under_load(db_url, port, log, patient_id, token)
     database = Database(db_url)
     try:
         with database.uow(read_only=True) as uow:

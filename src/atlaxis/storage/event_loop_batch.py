@@ -45,7 +45,7 @@ class LoopBatch:
 
     def query(self, sql: str, params: Sequence[Any]) -> Pending:
         """Queue a query (driver placeholders); its rows are there after :meth:`send`."""
-        pending = Pending(rows=None)
+        pending = Pending()
         self._queries.append((sql, params, pending))
         return pending
 

@@ -291,8 +291,8 @@ class IdempotencyRepository(Repository):
 
     def prefetch(self, pairs: list[tuple[int, str]]) -> None:
         """Send the lookup of ``pairs`` now, for the next :meth:`get_many` of (some of) them
-        to read (inside ``UnitOfWork.pipeline()`` it travels with the batch's other first
-        queries). Read once: a later lookup asks the database again."""
+        to read (an event-loop batch sends it with its other first queries). Read once: a
+        later lookup asks the database again."""
         if pairs:
             wanted = frozenset(pairs)
             self._sent = (wanted, self._lookup(wanted))

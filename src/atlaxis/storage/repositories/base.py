@@ -29,15 +29,13 @@ class NeedsConnection(Exception):
 
 
 class Pending:
-    """The rows of a query sent now and read later (:meth:`Repository._driver_send`). In
-    PostgreSQL's pipeline mode several such queries travel in one round trip; the rows are
-    fetched on first use (after the pipeline synced, they are already here). One queued by
-    an event-loop batch is filled when the batch has sent it."""
+    """The rows of a query (:meth:`Repository._driver_send`): there at once outside an
+    event-loop batch; in one, filled when the batch has sent its queries (several in one
+    round trip)."""
 
-    __slots__ = ("_cursor", "_rows")
+    __slots__ = ("_rows",)
 
-    def __init__(self, cursor: Any = None, rows: list[tuple[Any, ...]] | None = None) -> None:
-        self._cursor = cursor
+    def __init__(self, rows: list[tuple[Any, ...]] | None = None) -> None:
         self._rows = rows
 
     def fill(self, rows: list[tuple[Any, ...]]) -> None:
@@ -45,10 +43,7 @@ class Pending:
 
     def rows(self) -> list[tuple[Any, ...]]:
         if self._rows is None:
-            if self._cursor is None:
-                raise NeedsConnection("rows wanted before the batch fetched them")
-            self._rows = [tuple(row) for row in self._cursor.fetchall()]
-            self._cursor = None
+            raise NeedsConnection("rows wanted before the batch fetched them")
         return self._rows
 
 
@@ -71,17 +66,15 @@ class Repository:
         return self._driver_send(sql, params).rows()
 
     def _driver_send(self, sql: str, params: Sequence[Any] = ()) -> Pending:
-        """Send the query ``sql`` now and read its rows later: in an event-loop batch it is
-        queued, to travel with the batch's other first queries; elsewhere it runs at once
-        (SQLite: its rows are read at once too, before another statement can disturb the
-        cursor)."""
+        """Send the query ``sql`` and read its rows later: in an event-loop batch it is
+        queued, to travel with the batch's other first queries; elsewhere it runs (and its
+        rows are read) at once."""
         batch = self.session.info.get(LOOP_BATCH)
         if batch is not None:
             return batch.query(_placeholders(sql), params)  # type: ignore[no-any-return]
         raw = self._raw()
-        if self._postgresql():
-            return Pending(raw.execute(_placeholders(sql), params))
-        return Pending(rows=[tuple(row) for row in raw.execute(sql, params).fetchall()])
+        cursor = raw.execute(_placeholders(sql) if self._postgresql() else sql, params)
+        return Pending([tuple(row) for row in cursor.fetchall()])
 
     def _driver_execute(self, sql: str, params: Sequence[Any] = ()) -> None:
         """Run the statement ``sql`` (``?`` placeholders; no rows back) at once."""

@@ -115,11 +115,10 @@ class DiaryRepository(Repository):
         self._reserving: Pending | None = None
 
     def reserve_ids(self, count: int) -> None:
-        """PostgreSQL: send for ``count`` ids from the table's sequence now (inside
-        ``UnitOfWork.pipeline()`` with the batch's other first queries), for
-        :meth:`add_many` to use. Ids reserved and not used are skipped, as ids of a rolled
-        back insert are. No-op on SQLite (its ids follow the largest, see
-        :meth:`_next_ids`)."""
+        """PostgreSQL: ask for ``count`` ids from the table's sequence now (an event-loop
+        batch sends this with its other first queries), for :meth:`add_many` to use. Ids
+        reserved and not used are skipped, as ids of a rolled back insert are. No-op on
+        SQLite (its ids follow the largest, see :meth:`_next_ids`)."""
         if count > 0 and self._postgresql():
             self._take_reserved()
             self._reserving = self._driver_send(_NEXT_DIARY_IDS, [count])
@@ -128,6 +127,7 @@ class DiaryRepository(Repository):
         if self._reserving is not None:
             self._reserved += [int(row[0]) for row in self._reserving.rows()]
             self._reserving = None
+
     def add(self, entry: DiaryEntry) -> DiaryEntry:
         row = DiaryEntryRow(
             patient_id=entry.patient_id,

@@ -76,8 +76,8 @@ class TimelineRepository(Repository):
     def prefetch_stamps(self, patient_ids: list[int]) -> None:
         """Load the stamps of several patients in one query for :meth:`stamp` (a batch of
         timeline reads: one query instead of one round trip each). The query is sent now
-        and read at the first :meth:`stamp` (inside ``UnitOfWork.pipeline()`` it travels
-        with the batch's other first queries)."""
+        and read at the first :meth:`stamp` (an event-loop batch sends it with its other
+        first queries)."""
         ids = list(patient_ids)
         if self._postgresql():
             sent = self._driver_send(_STAMPS_ANY, [ids])
